@@ -1,0 +1,1 @@
+"""faircasso: the case workflow of a socially responsible collection agency."""
