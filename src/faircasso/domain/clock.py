@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
+from typing import Final, Protocol
 
 from faircasso.domain.errors import ClockError
 
@@ -83,12 +83,13 @@ class VirtualClock:
         return f"VirtualClock({self._today.isoformat()})"
 
 
-_current_clock: ContextVar[Clock] = ContextVar("faircasso_clock", default=SystemClock())
+_SYSTEM_CLOCK: Final = SystemClock()
+_current_clock: ContextVar[Clock | None] = ContextVar("faircasso_clock", default=None)
 
 
 def current_clock() -> Clock:
     """The clock of the command being run, or the system clock outside one."""
-    return _current_clock.get()
+    return _current_clock.get() or _SYSTEM_CLOCK
 
 
 @contextmanager

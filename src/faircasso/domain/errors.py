@@ -253,6 +253,56 @@ class InputFileError(FaircassoError, ValueError):
         self.value = value
         self.expected = expected
         super().__init__(
-            f"{file}, {location}, field {field!r}: got {value!r}, "
-            f"expected {expected}."
+            f"{file}, {location}, field {field!r}: got {value!r}, expected {expected}."
+        )
+
+
+class UnsafeXmlError(FaircassoError, ValueError):
+    """Raised when an XML file carries a DTD, an entity or an external reference."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        self.file = file
+        self.reason = reason
+        super().__init__(
+            f"Refused {file}: {reason}. faircasso reads XML without DTDs, entities "
+            "or external references; export the file without a DOCTYPE."
+        )
+
+
+class InputTooLargeError(FaircassoError, ValueError):
+    """Raised when an input file is larger than the limit set for reading it."""
+
+    def __init__(self, file: str, size: int, limit: int) -> None:
+        self.file = file
+        self.size = size
+        self.limit = limit
+        super().__init__(
+            f"Refused {file}: it has more than {limit} bytes (at least {size}); "
+            "split the file or raise the limit."
+        )
+
+
+class UnsupportedFormatVersionError(FaircassoError, NotImplementedError):
+    """Raised when a file is in a format or version faircasso cannot read."""
+
+    def __init__(self, file: str, found: str, supported: Sequence[str]) -> None:
+        self.file = file
+        self.found = found
+        self.supported = tuple(supported)
+        super().__init__(
+            f"Cannot read {file}: {found} is not supported; faircasso reads "
+            f"{', '.join(self.supported)}."
+        )
+
+
+class UnknownRuleError(FaircassoError, LookupError):
+    """Raised when a record names a rule or rule version that cannot be rerun."""
+
+    def __init__(self, rule: str, version: str) -> None:
+        self.rule = rule
+        self.version = version
+        super().__init__(
+            f"Cannot recompute rule {rule!r} version {version!r}: no such rule "
+            "version is registered; recompute it with the faircasso release "
+            "that recorded it."
         )

@@ -20,7 +20,7 @@ _ZERO: Final = Decimal("0.00")
 
 def _to_decimal(amount: object) -> Decimal:
     """Turn an int, str or Decimal into a Decimal; refuse floats and bools."""
-    if isinstance(amount, bool) or isinstance(amount, float):
+    if isinstance(amount, bool | float):
         raise InvalidMoneyError(
             amount, "a Decimal, int or str; floats cannot hold cents exactly"
         )

@@ -1,0 +1,820 @@
+"""The case (dossier): an event-sourced aggregate that follows the lifecycle.
+
+A command method checks its inputs, asks the lifecycle machine whether the
+step may happen, computes what the law says through the policies, and then
+records one or more events. Nothing is changed by a refused command: every
+check runs before the first event is triggered.
+
+Money conventions: every amount is a :class:`Money` in EUR. A case's
+``balance`` is what is owed as accrued so far (costs, interest up to the
+last accrual, principal); :meth:`Case.balance_on` adds the interest that
+has run since, without recording it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from faircasso.domain import case_events as ev
+from faircasso.domain import rules
+from faircasso.domain.books import (
+    Arrangement,
+    Deadline,
+    DeadlineKind,
+    InvoiceBook,
+)
+from faircasso.domain.errors import (
+    AttachmentNotAllowedError,
+    CommandNotAllowedError,
+    InvalidValueError,
+    ReferralPauseError,
+    TimeBarredError,
+)
+from faircasso.domain.lifecycle import Guard, Phase, decide, split_state
+from faircasso.domain.money import Money, total_of
+from faircasso.domain.values import (
+    Agreement,
+    Assessment,
+    CloseReason,
+    ContactChannel,
+    Debtor,
+    DebtorKind,
+    Invoice,
+    ReferralKind,
+    ReferralOutcome,
+    require_positive,
+    require_text,
+)
+from faircasso.policies.interest import InterestKind
+
+_REFERRAL_TRIGGERS = {
+    ReferralKind.BUDGET_GUIDANCE: "refer_budget_guidance",
+    ReferralKind.DEBT_HELP: "refer_debt_help",
+    ReferralKind.WSNP: "refer_wsnp",
+}
+
+_MANUAL_CLOSE_REASONS = frozenset(
+    {CloseReason.UNCOLLECTABLE, CloseReason.TIME_BARRED, CloseReason.PAID}
+)
+
+
+class Case(Aggregate):
+    """A collection case: one client's claim of one or more invoices."""
+
+    client_id: UUID
+    client_code: str
+    reference: str
+    debtor: Debtor
+    agreement: Agreement
+    interest_kind: InterestKind
+    payment_reference: str
+    state: str
+    opened_on: date
+    last_on: date
+    books: dict[str, InvoiceBook]
+    deadlines: dict[str, Deadline]
+    arrangement: Arrangement | None
+    assessment: Assessment | None
+    court_leave: bool
+    received: Money
+    surplus: Money
+    to_client: Money
+    to_agency: Money
+    letter_term_ends_on: date | None
+    close_reason: CloseReason | None
+    closed_on: date | None
+    handling_fee_due: Money
+    payment_ids: frozenset[str]
+
+    def __init__(self) -> None:
+        """State comes from the events; see the class method that makes one."""
+
+    # -- opening ---------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        case_id: UUID,
+        client_id: UUID,
+        client_code: str,
+        agreement: Agreement,
+        reference: str,
+        debtor: Debtor,
+        invoices: Sequence[Invoice],
+        payment_reference: str,
+        on: date,
+    ) -> Case:
+        """Open a case in intake; a client that is a business is accepted now.
+
+        A private individual's claim waits in intake until the agency has
+        assessed it and calls :meth:`accept` or :meth:`reject`.
+        """
+        reference = require_text("case reference", reference, max_length=64)
+        _check_invoices(reference, invoices)
+        limits = [rules.limitation(invoice, ()) for invoice in invoices]
+        case = cls._create(
+            ev.CaseOpened,
+            id=case_id,
+            on=on,
+            client_id=client_id,
+            client_code=client_code,
+            reference=reference,
+            debtor=debtor,
+            invoices=tuple(invoices),
+            agreement=agreement,
+            interest_kind=rules.interest_kind_for(debtor.kind),
+            payment_reference=payment_reference,
+            limitation_dates=tuple(limit.date for limit in limits),
+            state="intake.registered",
+            rules=tuple(limit.record for limit in limits),
+        )
+        case._set_limitation_deadlines(on)
+        if not agreement.private_individual:
+            case.accept(on)
+        return case
+
+    def _set_limitation_deadlines(self, on: date) -> None:
+        for book in self.books.values():
+            if book.limitation_date is not None:
+                self._set_deadline(
+                    on,
+                    f"limitation:{book.number}",
+                    DeadlineKind.LIMITATION,
+                    book.limitation_date,
+                    book.number,
+                )
+
+    # -- reading ---------------------------------------------------------------
+
+    @property
+    def phase(self) -> Phase:
+        """The phase the case is in."""
+        return split_state(self.state)[0]
+
+    @property
+    def step(self) -> str:
+        """The step within the phase; empty for a closed case."""
+        return split_state(self.state)[1]
+
+    @property
+    def is_open(self) -> bool:
+        """True until the case is closed."""
+        return self.phase is not Phase.CLOSED
+
+    @property
+    def label(self) -> str:
+        """How messages name the case: the client's own reference."""
+        return self.reference
+
+    @property
+    def principal(self) -> Money:
+        """The claim's principal as handed in, less credit notes."""
+        return total_of(b.invoice.principal - b.credited for b in self.books.values())
+
+    @property
+    def principal_open(self) -> Money:
+        """Principal still owed."""
+        return total_of(b.principal_open for b in self.books.values())
+
+    @property
+    def costs_open(self) -> Money:
+        """Costs charged and not yet paid."""
+        return total_of(b.costs_open for b in self.books.values())
+
+    @property
+    def costs_charged(self) -> Money:
+        """All costs ever charged."""
+        return total_of(b.costs_charged for b in self.books.values())
+
+    @property
+    def interest_open(self) -> Money:
+        """Interest accrued so far and not yet paid."""
+        return total_of(b.interest_open for b in self.books.values())
+
+    @property
+    def balance(self) -> Money:
+        """Everything owed as accrued so far."""
+        return self.costs_open + self.interest_open + self.principal_open
+
+    @property
+    def paid(self) -> Money:
+        """All money received for the case, surplus included."""
+        return self.received
+
+    def interest_on(self, day: date) -> Money:
+        """Interest owed on ``day``: accrued so far plus what ran since."""
+        lines, _ = self._accrual_lines(day)
+        return self.interest_open + total_of(line.amount for line in lines)
+
+    def balance_on(self, day: date) -> Money:
+        """What the debtor owes on ``day``, interest up to that day included."""
+        return self.balance - self.interest_open + self.interest_on(day)
+
+    def next_deadline(self) -> Deadline | None:
+        """The earliest pending deadline, if any."""
+        pending = sorted(self.deadlines.values(), key=lambda d: (d.due_on, d.key))
+        return pending[0] if pending else None
+
+    def due_deadlines(self, on: date) -> list[Deadline]:
+        """Pending deadlines due on or before ``on``, earliest first."""
+        due = [d for d in self.deadlines.values() if d.due_on <= on]
+        return sorted(due, key=lambda d: (d.due_on, d.key))
+
+    # -- intake ----------------------------------------------------------------
+
+    def accept(self, on: date) -> None:
+        """Take the case in; business debtors owe costs from now on."""
+        state = self._decide("accept", on)
+        self.trigger_event(ev.CaseAccepted, on=on, state=state)
+        if self.debtor.kind is DebtorKind.BUSINESS:
+            self._charge_collection_costs(on, base=self.principal_open)
+
+    def reject(self, on: date) -> None:
+        """Refuse the case at intake; it closes without a handling fee."""
+        state = self._decide("reject", on)
+        self._record_close(on, state, CloseReason.REJECTED_AT_INTAKE, fee=False)
+
+    # -- amicable --------------------------------------------------------------
+
+    def send_letter(self, on: date) -> None:
+        """Record the fourteen-day letter sent on ``on`` (art. 6:96(6) BW).
+
+        For a consumer the letter announces the collection costs on the
+        principal still open, and sets the deadline after which they are
+        due. The letter is a written reminder, so it interrupts limitation.
+        """
+        state = self._decide("send_letter", on)
+        term = rules.letter_term(on)
+        announced = self._collection_costs(on, self.principal_open)
+        self.trigger_event(
+            ev.LetterSent,
+            on=on,
+            state=state,
+            delivered_on=term.delivered_on,
+            term_ends_on=term.term_ends_on,
+            costs_due_from=term.costs_due_from,
+            announced_costs=announced.amount,
+            rules=(term.record, announced.record),
+        )
+        if self.debtor.kind is DebtorKind.CONSUMER:
+            self._set_deadline(
+                on, "letter_term", DeadlineKind.LETTER_TERM, term.costs_due_from
+            )
+        self._interrupt_limitation(on)
+
+    def send_reminder(self, on: date) -> None:
+        """Record a written reminder; it interrupts limitation (art. 3:317 BW)."""
+        state = self._decide("send_reminder", on)
+        self.trigger_event(ev.ReminderSent, on=on, state=state)
+        self._interrupt_limitation(on)
+
+    def record_contact(self, on: date, channel: ContactChannel, summary: str) -> None:
+        """Record that the agency and the debtor were in touch."""
+        self._decide("record_contact", on)
+        summary = summary.strip()[:500]
+        self.trigger_event(ev.ContactRecorded, on=on, channel=channel, summary=summary)
+
+    def assess(self, on: date, assessment: Assessment, note: str = "") -> None:
+        """Record the debtor assessment and the route it calls for."""
+        self._decide("assess", on)
+        route = rules.triage(assessment)
+        self.trigger_event(
+            ev.DebtorAssessed,
+            on=on,
+            assessment=assessment,
+            note=note.strip()[:500],
+            rules=(route,),
+        )
+
+    def charge_collection_costs(self, on: date) -> None:
+        """Charge the collection costs on the principal still open.
+
+        Refused for a consumer before the fourteen-day term has passed.
+        """
+        self._decide("charge_costs", on)
+        term_end = self.letter_term_ends_on
+        if self.debtor.kind is DebtorKind.CONSUMER and (
+            term_end is None or on <= term_end
+        ):
+            until = term_end.isoformat() if term_end else "a letter is sent"
+            raise CommandNotAllowedError(
+                self.label,
+                "charge collection costs",
+                self.phase.value,
+                self.step,
+                reason=f"the 14-day term runs until {until}",
+            )
+        self._charge_collection_costs(on, base=self.principal_open)
+
+    # -- arrangement -----------------------------------------------------------
+
+    def propose_arrangement(
+        self,
+        on: date,
+        *,
+        instalments: int,
+        first_due: date,
+        interval_months: int = 1,
+    ) -> None:
+        """Propose paying the balance on ``on`` in equal instalments."""
+        if not 1 <= instalments <= 120:
+            raise InvalidValueError("number of instalments", instalments, "1 to 120")
+        if first_due < on:
+            raise InvalidValueError(
+                "first instalment date", first_due.isoformat(), f"on or after {on}"
+            )
+        state = self._decide("propose_arrangement", on)
+        self._accrue_interest(on)
+        schedule = rules.schedule(self.balance, instalments, first_due, interval_months)
+        self.trigger_event(
+            ev.ArrangementProposed,
+            on=on,
+            state=state,
+            instalments=schedule.instalments,
+            tolerance=self.agreement.instalment_tolerance,
+            rules=(schedule.record,),
+        )
+
+    def agree_arrangement(self, on: date) -> None:
+        """Record the debtor's agreement; interest stops while it runs.
+
+        The plan asks the balance of the day it was proposed; interest of
+        the days until the agreement is not charged, so paying every
+        instalment clears the case.
+        """
+        state = self._decide("agree_arrangement", on)
+        self._skip_interest_until(on)
+        self.trigger_event(ev.ArrangementAgreed, on=on, state=state)
+        arrangement = self._active_arrangement("agree arrangement")
+        for instalment in arrangement.instalments:
+            self._set_deadline(
+                on,
+                f"instalment:{instalment.number}",
+                DeadlineKind.INSTALMENT,
+                instalment.due_on + timedelta(days=1),
+                str(instalment.number),
+            )
+        self._interrupt_limitation(on)
+
+    def decline_arrangement(self, on: date) -> None:
+        """Record that the debtor did not agree to the proposed plan."""
+        state = self._decide("decline_arrangement", on)
+        self.trigger_event(ev.ArrangementDeclined, on=on, state=state)
+
+    def record_instalment_missed(self, on: date, number: int) -> None:
+        """Record an unpaid instalment; past the tolerance the plan defaults."""
+        self._decide("miss_instalment", on)
+        arrangement = self._active_arrangement("record a missed instalment")
+        if not any(i.number == number for i in arrangement.instalments):
+            known = len(arrangement.instalments)
+            raise InvalidValueError("instalment number", number, f"1 to {known}")
+        self.trigger_event(ev.InstalmentMissed, on=on, number=number)
+        if rules.in_default(arrangement.missed + 1, arrangement.tolerance):
+            state = self._decide("default_arrangement", on)
+            self.trigger_event(ev.ArrangementDefaulted, on=on, state=state)
+            self._skip_interest_until(on)
+
+    def _active_arrangement(self, command: str) -> Arrangement:
+        if self.arrangement is None or self.arrangement.agreed_on is None:
+            raise CommandNotAllowedError(
+                self.label, command, self.phase.value, self.step,
+                reason="no agreed arrangement",
+            )  # fmt: skip
+        return self.arrangement
+
+    # -- referral --------------------------------------------------------------
+
+    def refer(self, on: date, kind: ReferralKind) -> None:
+        """Refer the debtor for help; collection pauses, no costs are added."""
+        state = self._decide(_REFERRAL_TRIGGERS[kind], on)
+        had_agreed_plan = self._has_agreed_arrangement()
+        self.trigger_event(ev.Referred, on=on, state=state, kind=kind)
+        if had_agreed_plan:
+            self._skip_interest_until(on)
+
+    def end_referral(self, on: date, outcome: ReferralOutcome) -> None:
+        """Record how the referral ended; a settlement or write-off closes."""
+        if outcome is ReferralOutcome.HELP_ENDED:
+            state = self._decide("end_referral", on)
+            self.trigger_event(ev.ReferralEnded, on=on, state=state, outcome=outcome)
+            return
+        state = self._decide("settle_referral", on)
+        reason = (
+            CloseReason.SETTLED_THROUGH_DEBT_HELP
+            if outcome is ReferralOutcome.DEBT_SETTLEMENT
+            else CloseReason.UNCOLLECTABLE
+        )
+        self._record_close(on, state, reason)
+
+    # -- legal -----------------------------------------------------------------
+
+    def propose_legal(self, on: date) -> None:
+        """Propose court proceedings to the client, with a cost estimate.
+
+        Refused for a time-barred claim and for a balance below the
+        client's threshold for the legal track.
+        """
+        state = self._decide(
+            "propose_legal", on, guards={"propose_legal": lambda: self._legal_guard(on)}
+        )
+        claim_value = self.balance_on(on)
+        estimate = rules.legal_estimate(
+            claim_value, private_individual=self.agreement.private_individual, on=on
+        )
+        self.trigger_event(
+            ev.LegalTrackProposed,
+            on=on,
+            state=state,
+            claim_value=claim_value,
+            estimated_costs=_estimated_total(estimate),
+            rules=(estimate.record,),
+        )
+
+    def _legal_guard(self, on: date) -> None:
+        barred = [b for b in self.books.values() if self._is_barred(b, on)]
+        if barred:
+            book = barred[0]
+            since = book.limitation_date.isoformat() if book.limitation_date else "?"
+            raise TimeBarredError(
+                self.label, "propose legal", self.phase.value, self.step,
+                reason=f"invoice {book.number} is time-barred since {since}; "
+                "a time-barred claim is never taken to court",
+            )  # fmt: skip
+        balance = self.balance_on(on)
+        if balance < self.agreement.legal_threshold:
+            raise CommandNotAllowedError(
+                self.label, "propose legal", self.phase.value, self.step,
+                reason=f"the balance {balance} is below the client's legal "
+                f"threshold {self.agreement.legal_threshold}",
+            )  # fmt: skip
+
+    @staticmethod
+    def _is_barred(book: InvoiceBook, on: date) -> bool:
+        if book.principal_open.is_zero():
+            return False
+        limit = book.limitation_date
+        return book.time_barred or (limit is not None and limit <= on)
+
+    def approve_legal(self, on: date) -> None:
+        """Record the client's approval of the legal track."""
+        state = self._decide("approve_legal", on)
+        self.trigger_event(ev.LegalTrackApproved, on=on, state=state)
+
+    def decline_legal(self, on: date) -> None:
+        """Record that the client declined the legal track; the case closes."""
+        state = self._decide("decline_legal", on)
+        self._record_close(on, state, CloseReason.CLIENT_DECLINED_LEGAL)
+
+    def record_summons_served(self, on: date) -> None:
+        """Record that the bailiff served the summons (a court claim, 3:316 BW)."""
+        state = self._decide("serve_summons", on)
+        self.trigger_event(ev.SummonsServed, on=on, state=state)
+        self._interrupt_limitation(on)
+
+    def record_judgment(self, on: date, awarded_costs: Money | None = None) -> None:
+        """Record the judgment; costs the court awarded are added to the claim."""
+        state = self._decide("obtain_judgment", on)
+        self.trigger_event(ev.JudgmentObtained, on=on, state=state)
+        if awarded_costs is not None and not awarded_costs.is_zero():
+            require_positive(awarded_costs, "The costs awarded")
+            self._charge(on, "legal", awarded_costs, ())
+
+    def record_judgment_served(self, on: date) -> None:
+        """Record that the judgment was served: attachment may follow."""
+        state = self._decide("serve_judgment", on)
+        self.trigger_event(ev.JudgmentServed, on=on, state=state)
+
+    def grant_court_leave(self, on: date, main_action_by: date | None = None) -> None:
+        """Record leave for prejudgment attachment (art. 700 Rv)."""
+        self._decide("grant_court_leave", on)
+        self.trigger_event(ev.CourtLeaveGranted, on=on, main_action_by=main_action_by)
+
+    def lay_attachment(self, on: date, kind: str = "bank account") -> None:
+        """Record an attachment; needs a served judgment or court leave."""
+        guards = {"lay_attachment": self._attachment_guard}
+        state = self._decide("lay_attachment", on, guards=guards)
+        kind = require_text("attachment kind", kind, max_length=80)
+        self.trigger_event(ev.AttachmentLaid, on=on, state=state, kind=kind)
+
+    def _attachment_guard(self) -> None:
+        served = self.state in ("legal.judgment_served", "legal.attachment")
+        if not served and not self.court_leave:
+            raise AttachmentNotAllowedError(
+                self.label, "lay attachment", self.phase.value, self.step,
+                reason="there is no served judgment and no court leave for "
+                "prejudgment attachment",
+            )  # fmt: skip
+
+    # -- closing ---------------------------------------------------------------
+
+    def withdraw(self, on: date) -> None:
+        """The client ends the assignment; the case closes without result."""
+        state = self._decide("withdraw", on)
+        self._record_close(on, state, CloseReason.WITHDRAWN_BY_CLIENT)
+
+    def close(self, on: date, reason: CloseReason) -> None:
+        """Close the case for ``reason`` (uncollectable, time-barred, paid)."""
+        if reason not in _MANUAL_CLOSE_REASONS:
+            allowed = ", ".join(sorted(r.value for r in _MANUAL_CLOSE_REASONS))
+            raise InvalidValueError("close reason", reason.value, f"one of {allowed}")
+        state = self._decide("close", on)
+        if reason is CloseReason.PAID and not self.balance_on(on).is_zero():
+            raise CommandNotAllowedError(
+                self.label, "close as paid", self.phase.value, self.step,
+                reason=f"the balance is still {self.balance_on(on)}",
+            )  # fmt: skip
+        self._record_close(on, state, reason)
+
+    def _record_close(
+        self, on: date, state: str, reason: CloseReason, *, fee: bool = True
+    ) -> None:
+        settlement = rules.closing(
+            with_result=reason.with_result or not fee,
+            handling_fee=self.agreement.handling_fee,
+            costs_received=self.to_agency,
+        )
+        self.trigger_event(
+            ev.CaseClosed,
+            on=on,
+            state=state,
+            reason=reason,
+            handling_fee_due=settlement.amount_due,
+            rules=(settlement.record,),
+        )
+
+    # -- money -----------------------------------------------------------------
+
+    def record_payment(
+        self,
+        on: date,
+        amount: Money,
+        *,
+        payment_id: str,
+        designated_invoice: str | None = None,
+        source: str = "",
+    ) -> bool:
+        """Record money received; returns False when it was recorded before.
+
+        Money is recorded in every phase, a closed case included: what is
+        owed is allocated (arts. 6:43-6:44 BW), the rest is kept as surplus
+        for refund. The payment is booked on the case's last business date
+        if it arrived earlier. A payment that clears an open case closes it.
+        """
+        require_positive(amount, "A payment")
+        payment_id = require_text("payment id", payment_id, max_length=120)
+        if payment_id in self.payment_ids:
+            return False
+        if designated_invoice is not None and designated_invoice not in self.books:
+            known = ", ".join(sorted(self.books))
+            raise InvalidValueError(
+                "designated invoice", designated_invoice, f"one of {known}"
+            )
+        booked_on = max(on, self.last_on)
+        if self.is_open:
+            self._accrue_interest(booked_on)
+        self._book_payment(
+            booked_on, on, amount, payment_id, designated_invoice, source
+        )
+        if self.is_open and self.balance.is_zero():
+            self._close_as_paid(booked_on)
+        return True
+
+    def _book_payment(
+        self,
+        on: date,
+        received_on: date,
+        amount: Money,
+        payment_id: str,
+        designated: str | None,
+        source: str,
+    ) -> None:
+        allocation = rules.allocate(amount, self.books.values(), on, designated)
+        settlement = rules.settle(allocation)
+        shares = tuple(
+            ev.PaymentShare(
+                invoice_number=line.key,
+                costs=line.costs,
+                interest=line.interest,
+                principal=line.principal,
+                interest_after=rules.after_payment(
+                    self.books[line.key].interest, line.interest, line.principal
+                ),
+            )
+            for line in allocation.lines
+            if not (line.costs + line.interest + line.principal).is_zero()
+        )
+        self.trigger_event(
+            ev.PaymentReceived,
+            on=on,
+            payment_id=payment_id,
+            received_on=received_on,
+            amount=amount,
+            shares=shares,
+            surplus=allocation.surplus,
+            to_client=settlement.to_client,
+            to_agency=settlement.to_agency,
+            source=source[:200],
+            rules=(allocation.record, settlement.record),
+        )
+
+    def _close_as_paid(self, on: date) -> None:
+        in_arrangement = self.phase is Phase.ARRANGEMENT
+        reason = (
+            CloseReason.ARRANGEMENT_COMPLETED if in_arrangement else CloseReason.PAID
+        )
+        state = self._decide("pay_off", on)
+        self._record_close(on, state, reason)
+
+    def _collection_costs(self, on: date, base: Money) -> rules.CostsOutcome:
+        return rules.collection_costs(
+            base,
+            debtor=self.debtor.kind,
+            on=on,
+            vat_surcharge=not self.agreement.can_deduct_vat,
+        )
+
+    def _charge_collection_costs(self, on: date, base: Money) -> None:
+        if base.is_zero():
+            return
+        costs = self._collection_costs(on, base)
+        self._charge(on, "collection", costs.amount, (costs.record,))
+
+    def _charge(
+        self, on: date, kind: str, amount: Money, records: tuple[Any, ...]
+    ) -> None:
+        books = [b for b in self.books.values() if b.principal_open.is_positive()]
+        books = books or list(self.books.values())
+        parts = amount.split([b.principal_open.cents or 1 for b in books])
+        shares = tuple(
+            ev.CostShare(invoice_number=b.number, amount=part)
+            for b, part in zip(books, parts, strict=True)
+        )
+        self.trigger_event(
+            ev.CostsCharged,
+            on=on,
+            kind=kind,
+            total=amount,
+            shares=shares,
+            rules=records,
+        )
+
+    def _accrual_lines(self, day: date) -> tuple[list[ev.InterestLine], list[Any]]:
+        lines: list[ev.InterestLine] = []
+        records: list[Any] = []
+        if self._has_agreed_arrangement():
+            return lines, records
+        for book in self.books.values():
+            if day <= book.interest.accrued_to:
+                continue
+            result, after = rules.accrue(book.interest, self.interest_kind, day)
+            lines.append(ev.InterestLine(book.number, result.amount, after))
+            records.append(result.record)
+        return lines, records
+
+    def _has_agreed_arrangement(self) -> bool:
+        return self.arrangement is not None and self.arrangement.agreed_on is not None
+
+    def _accrue_interest(self, on: date) -> None:
+        lines, records = self._accrual_lines(on)
+        if lines:
+            self.trigger_event(
+                ev.InterestAccrued, on=on, lines=tuple(lines), rules=tuple(records)
+            )
+
+    def _skip_interest_until(self, on: date) -> None:
+        """Move interest accrual to ``on`` without charging the days between."""
+        lines = tuple(
+            ev.InterestLine(b.number, Money.zero(), rules.restart(b.interest, on))
+            for b in self.books.values()
+            if b.interest.accrued_to < on
+        )
+        if lines:
+            self.trigger_event(ev.InterestAccrued, on=on, lines=lines, rules=())
+
+    # -- time ------------------------------------------------------------------
+
+    def fire_deadlines(self, on: date) -> int:
+        """Deal with every deadline due on or before ``on``; return how many.
+
+        Each deadline fires once: its firing is recorded with it, and the
+        consequences (costs after the letter term, a missed instalment, a
+        time-barred invoice) are recorded by the same call.
+        """
+        fired = 0
+        for deadline in self.due_deadlines(on):
+            if deadline.key not in self.deadlines:
+                continue
+            self._fire(deadline)
+            fired += 1
+        return fired
+
+    def _fire(self, deadline: Deadline) -> None:
+        day = max(deadline.due_on, self.last_on)
+        self.trigger_event(ev.DeadlineFired, on=day, key=deadline.key)
+        if deadline.kind is DeadlineKind.LETTER_TERM:
+            self._letter_term_ended(day)
+        elif deadline.kind is DeadlineKind.INSTALMENT:
+            self._instalment_due(day, int(deadline.subject))
+        elif deadline.kind is DeadlineKind.LIMITATION:
+            self._limitation_reached(day, deadline.subject)
+
+    def _letter_term_ended(self, on: date) -> None:
+        if self.state != "amicable.letter_sent":
+            return
+        state = self._decide("end_term", on)
+        self.trigger_event(ev.TermEnded, on=on, state=state)
+        if self.debtor.kind is DebtorKind.CONSUMER:
+            self._charge_collection_costs(on, base=self.principal_open)
+
+    def _instalment_due(self, on: date, number: int) -> None:
+        arrangement = self.arrangement
+        if self.state != "arrangement.active" or arrangement is None:
+            return
+        if arrangement.paid < arrangement.due_through(number):
+            self.record_instalment_missed(on, number)
+
+    def _limitation_reached(self, on: date, invoice_number: str) -> None:
+        book = self.books[invoice_number]
+        if book.principal_open.is_positive() and not book.time_barred:
+            self.trigger_event(ev.ClaimTimeBarred, on=on, invoice_number=book.number)
+
+    def _set_deadline(
+        self, on: date, key: str, kind: DeadlineKind, due_on: date, subject: str = ""
+    ) -> None:
+        deadline = Deadline(key=key, kind=kind, due_on=due_on, subject=subject)
+        self.trigger_event(ev.DeadlineSet, on=on, deadline=deadline)
+
+    def _interrupt_limitation(self, on: date) -> None:
+        for book in list(self.books.values()):
+            if book.principal_open.is_zero() or book.time_barred:
+                continue
+            result = rules.limitation(book.invoice, (on,), running=book.limitation_date)
+            if result.date == book.limitation_date:
+                continue
+            self.trigger_event(
+                ev.LimitationRenewed,
+                on=on,
+                invoice_number=book.number,
+                limitation_date=result.date,
+                rules=(result.record,),
+            )
+            self._set_deadline(
+                on,
+                f"limitation:{book.number}",
+                DeadlineKind.LIMITATION,
+                result.date,
+                book.number,
+            )
+
+    # -- deciding ----------------------------------------------------------------
+
+    def _decide(
+        self, trigger: str, on: date, *, guards: dict[str, Guard] | None = None
+    ) -> str:
+        if self.is_open and on < self.last_on:
+            raise InvalidValueError(
+                "business date",
+                on.isoformat(),
+                f"{self.last_on.isoformat()} or later for case {self.label}; "
+                "business dates of a case never go back",
+            )
+        if self.is_open and trigger == "charge_costs" and self.phase is Phase.REFERRAL:
+            raise ReferralPauseError(
+                self.label, "charge costs", self.phase.value, self.step,
+                reason="collection is paused while the debtor is referred for help",
+            )  # fmt: skip
+        return decide(self.state, trigger, case_label=self.label, guards=guards)
+
+
+def _check_invoices(reference: str, invoices: Sequence[Invoice]) -> None:
+    if not invoices:
+        raise InvalidValueError(
+            "invoices", [], f"at least one invoice for case {reference}"
+        )
+    numbers = [invoice.number for invoice in invoices]
+    duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
+    if duplicates:
+        raise InvalidValueError(
+            "invoice numbers", duplicates, "each invoice once within a case"
+        )
+
+
+def _estimated_total(estimate: Any) -> Money:
+    """The estimate's total; above the kanton limit, the bailiff part only."""
+    total: Money | None = estimate.total
+    if total is None:
+        return Money(estimate.summons_fee.amount + estimate.service_fee.amount)
+    return total
+
+
+def replay(case: Case | None, events: Iterable[Any]) -> Case | None:
+    """Rebuild a case from its events, without the library's type checks."""
+    for event in events:
+        case = event.mutate(case)
+    return case

@@ -1,0 +1,113 @@
+"""The client: the creditor who hands cases to the agency, and its agreement.
+
+Cases are taken in only for a client whose agreement is recorded. A client
+that is a private individual has each case assessed at intake before the
+agency accepts it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from faircasso.domain.clock import current_clock
+from faircasso.domain.errors import AgreementMissingError, InvalidValueError
+from faircasso.domain.values import Agreement, require_text
+
+_NAMESPACE = uuid5(NAMESPACE_URL, "https://faircasso.nl/ids")
+
+
+def client_id_for(code: str) -> UUID:
+    """The client's id, the same for the same client code everywhere."""
+    return uuid5(_NAMESPACE, f"client:{code}")
+
+
+def case_id_for(client_id: UUID, reference: str) -> UUID:
+    """The case's id from its client and the client's own case reference.
+
+    The same case handed in twice gets the same id, so the store refuses
+    the second one instead of keeping a duplicate.
+    """
+    return uuid5(_NAMESPACE, f"case:{client_id.hex}:{reference}")
+
+
+def _recording_time() -> datetime:
+    return current_clock().now()
+
+
+def check_client_code(code: str) -> str:
+    """Return ``code`` if it is a usable client code, else refuse it."""
+    code = require_text("client code", code, max_length=40)
+    if not all(ch.isalnum() or ch in "-_." for ch in code):
+        raise InvalidValueError(
+            "client code", code, "letters, digits, '-', '_' or '.' only"
+        )
+    return code
+
+
+class ClientEvent(Aggregate.Event):
+    """Something that happened to a client on business date ``on``."""
+
+    on: date
+
+    create_timestamp = staticmethod(_recording_time)
+
+    def apply(self, client: Client) -> None:
+        """Set what this event changed."""
+
+
+class ClientRegistered(ClientEvent, Aggregate.Created):
+    """A creditor became a client of the agency."""
+
+    code: str
+    name: str
+
+    def apply(self, client: Client) -> None:
+        client.code = self.code
+        client.name = self.name
+        client.agreement = None
+        client.registered_on = self.on
+
+
+class AgreementRecorded(ClientEvent):
+    """The client's signed agreement was recorded, or replaced by a new one."""
+
+    agreement: Agreement
+
+    def apply(self, client: Client) -> None:
+        client.agreement = self.agreement
+
+
+class Client(Aggregate):
+    """A creditor with its agreement terms."""
+
+    code: str
+    name: str
+    agreement: Agreement | None
+    registered_on: date
+
+    def __init__(self) -> None:
+        """State comes from the events; see the class method that makes one."""
+
+    @classmethod
+    def register(cls, *, code: str, name: str, on: date) -> Client:
+        """Register a client under its own short code."""
+        code = check_client_code(code)
+        name = require_text("client name", name)
+        return cls._create(
+            ClientRegistered, id=client_id_for(code), on=on, code=code, name=name
+        )
+
+    def record_agreement(self, agreement: Agreement, on: date) -> None:
+        """Record the signed agreement; a newer one applies to new cases."""
+        if not isinstance(agreement, Agreement):
+            raise InvalidValueError("agreement", agreement, "an Agreement")
+        self.trigger_event(AgreementRecorded, on=on, agreement=agreement)
+
+    def require_agreement(self) -> Agreement:
+        """The agreement, or refuse when none is recorded."""
+        if self.agreement is None:
+            raise AgreementMissingError(self.code)
+        return self.agreement

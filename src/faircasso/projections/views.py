@@ -1,0 +1,259 @@
+"""The read models of one store: kept live, caught up, rebuilt, and read.
+
+Three ways events reach the views, all through the same fold:
+
+- **live**: :meth:`Views.after_insert` gives the engine a hook that runs
+  inside the transaction inserting a command's events, so a command's
+  changes are in the views when it returns;
+- **catch-up**: :meth:`Views.catch_up` applies what is not applied yet, in
+  batches, each batch committed with its new position (resumable after a
+  crash at any point, no event skipped or applied twice);
+- **rebuild**: :meth:`Views.rebuild` fills a new version from the first
+  event while readers keep reading the current one, then switches.
+
+Every transaction that writes views first reads and locks the version's
+position, so two writers never apply the same events.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine as SqlEngine
+from sqlalchemy import MetaData, create_engine, event, select, text
+
+from faircasso.projections.schema import ViewTables, meta_tables, view_tables
+from faircasso.projections.writer import Dialect, ViewWriter, current_version_sql
+from faircasso.storage.store import CaseStore
+from faircasso.storage.urls import StoreURL
+
+logger = logging.getLogger(__name__)
+
+VIEWS = "views"
+BATCH = 1000
+
+
+class Views:
+    """The view tables of one store, and the ways to keep and read them."""
+
+    def __init__(self, url: StoreURL, store: CaseStore, *, create_tables: bool = True):
+        self.url = url
+        self.store = store
+        self.dialect = Dialect(postgres=url.is_postgres, schema=url.schema)
+        self.metadata = MetaData(schema=url.schema or None)
+        self.current_table, self.tracking_table = meta_tables(self.metadata)
+        self.sql: SqlEngine = _sql_engine(url)
+        self._writers: dict[int, ViewWriter] = {}
+        self._version_sql = current_version_sql(self.dialect)
+        if create_tables:
+            self._create()
+
+    def close(self) -> None:
+        """Release the read connections."""
+        self.sql.dispose()
+
+    # -- tables ----------------------------------------------------------------
+
+    def _create(self) -> None:
+        self.metadata.create_all(
+            self.sql, tables=[self.current_table, self.tracking_table]
+        )
+        with self.sql.begin() as conn:
+            found = conn.execute(
+                select(self.current_table.c.version).where(
+                    self.current_table.c.name == VIEWS
+                )
+            ).scalar()
+            if found is None:
+                self._create_version(conn, 1)
+                conn.execute(self.current_table.insert().values(name=VIEWS, version=1))
+            else:
+                self.metadata.create_all(conn, tables=self.tables(found).all)
+
+    def _create_version(self, conn: Any, version: int) -> ViewTables:
+        tables = view_tables(self.metadata, version)
+        self.metadata.create_all(conn, tables=list(tables.all))
+        conn.execute(
+            self.tracking_table.delete().where(self.tracking_table.c.version == version)
+        )
+        conn.execute(self.tracking_table.insert().values(version=version, position=0))
+        return tables
+
+    def tables(self, version: int | None = None) -> ViewTables:
+        """The tables of ``version``, by default the one readers use now."""
+        return view_tables(self.metadata, version or self.current_version())
+
+    def current_version(self) -> int:
+        """The version readers and live updates use now."""
+        with self.sql.connect() as conn:
+            found = conn.execute(
+                select(self.current_table.c.version).where(
+                    self.current_table.c.name == VIEWS
+                )
+            ).scalar()
+        return int(found or 1)
+
+    def writer(self, version: int) -> ViewWriter:
+        """The writer of ``version``, made once."""
+        writer = self._writers.get(version)
+        if writer is None:
+            writer = ViewWriter(self.tables(version), self.dialect, self.store.mapper)
+            self._writers[version] = writer
+        return writer
+
+    # -- live ------------------------------------------------------------------
+
+    def after_insert(
+        self, events: Sequence[Any]
+    ) -> Callable[[Any, Sequence[int]], None]:
+        """A hook that applies ``events`` in the transaction that inserts them."""
+
+        def hook(cursor: Any, ids: Sequence[int]) -> None:
+            cursor.execute(self._version_sql, (VIEWS,))
+            writer = self.writer(int(cursor.fetchone()["version"]))
+            position = writer.position(cursor)
+            first = ids[0]
+            # Events another writer stored without views are applied first,
+            # so the views never skip one.
+            if position < first - 1 or self.dialect.postgres:
+                self._apply_range(cursor, writer, position, first - 1)
+            writer.apply(cursor, list(zip(ids, events, strict=True)))
+            writer.set_position(cursor, ids[-1])
+
+        return hook
+
+    @staticmethod
+    def _apply_range(cursor: Any, writer: ViewWriter, after: int, upto: int) -> None:
+        while after < upto:
+            items = writer.notifications(cursor, after, upto, BATCH)
+            if not items:
+                return
+            writer.apply(cursor, items)
+            after = items[-1][0]
+
+    # -- catch-up and rebuild ------------------------------------------------------
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[Any]:
+        datastore = self.store.recorder.datastore  # type: ignore[attr-defined]
+        with datastore.transaction(commit=True) as cursor:
+            if not self.dialect.postgres:
+                # Take SQLite's write lock first, so the reads below see the
+                # state this transaction will write over.
+                tracking = self.dialect.name("fc_view_tracking")
+                cursor.execute(f"UPDATE {tracking} SET position = position")
+            yield cursor
+
+    def catch_up(self, version: int | None = None, *, batch: int = BATCH) -> int:
+        """Apply every event not yet in the views; returns how many.
+
+        Each batch commits with its position, so an interrupted catch-up
+        resumes where it stopped.
+        """
+        writer = self.writer(version or self.current_version())
+        applied = 0
+        while True:
+            with self._write_transaction() as cursor:
+                position = writer.position(cursor)
+                items = writer.notifications(cursor, position, 2**62, batch)
+                if not items:
+                    break
+                writer.apply(cursor, items)
+                writer.set_position(cursor, items[-1][0])
+            applied += len(items)
+        if applied:
+            logger.info("views v%d caught up %d events", writer.tables.version, applied)
+        return applied
+
+    def rebuild(self) -> int:
+        """Build the views anew from the first event, then switch readers to them.
+
+        Readers keep reading the current version until the new one has
+        caught up with the last event; the switch is one commit. Tables of
+        versions before the previous one are dropped. Returns the version.
+        """
+        old = self.current_version()
+        new = old + 1
+        with self.sql.begin() as conn:
+            self._create_version(conn, new)
+        self.catch_up(new)
+        with self._write_transaction() as cursor:
+            if self.dialect.postgres:
+                cursor.execute(
+                    f"LOCK TABLE {self.dialect.name('stored_events')} IN EXCLUSIVE MODE"
+                )
+            writer = self.writer(new)
+            position = writer.position(cursor)
+            self._apply_range(cursor, writer, position, writer.head(cursor))
+            writer.set_position(cursor, max(position, writer.head(cursor)))
+            cursor.execute(
+                self.dialect.sql(
+                    f"UPDATE {self.dialect.name('fc_view_current')} SET version = ? "
+                    "WHERE name = ?"
+                ),
+                (new, VIEWS),
+            )
+        self._drop_before(old)
+        logger.info("views rebuilt as v%d", new)
+        return new
+
+    def _drop_before(self, keep_from: int) -> None:
+        with self.sql.begin() as conn:
+            for version in range(1, keep_from):
+                tables = view_tables(self.metadata, version)
+                for table in tables.all:
+                    table.drop(conn, checkfirst=True)
+                conn.execute(
+                    self.tracking_table.delete().where(
+                        self.tracking_table.c.version == version
+                    )
+                )
+
+    # -- reading ---------------------------------------------------------------
+
+    def position(self, version: int | None = None) -> int:
+        """The last notification id applied to a version."""
+        with self.sql.connect() as conn:
+            found = conn.execute(
+                select(self.tracking_table.c.position).where(
+                    self.tracking_table.c.version == (version or self.current_version())
+                )
+            ).scalar()
+        return int(found or 0)
+
+    def cases_with_deadlines_due(self, day: date) -> list[UUID]:
+        """Ids of cases with a deadline due on or before ``day``."""
+        deadlines = self.tables().deadlines
+        query = (
+            select(deadlines.c.case_id)
+            .where(deadlines.c.due_on <= day.isoformat())
+            .group_by(deadlines.c.case_id)
+            .order_by(deadlines.c.case_id)
+        )
+        with self.sql.connect() as conn:
+            return [UUID(row[0]) for row in conn.execute(query)]
+
+    def connect(self) -> Any:
+        """A read connection to the views' database."""
+        return self.sql.connect()
+
+
+def _sql_engine(url: StoreURL) -> SqlEngine:
+    if url.is_postgres:
+        args = {"options": f"-csearch_path={url.schema}"} if url.schema else {}
+        return create_engine(url.sqlalchemy_url(), connect_args=args, pool_size=4)
+    engine = create_engine(
+        url.sqlalchemy_url(), connect_args={"timeout": 30, "check_same_thread": False}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout = 30000")
+
+    _ = text
+    return engine

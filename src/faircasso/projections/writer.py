@@ -1,0 +1,209 @@
+"""Writing view changes through a plain database cursor.
+
+The views are written on whatever cursor holds the transaction: the one
+that inserts a command's events (so both commit together), or the one a
+catch-up opened. The SQL is built once per table version from the
+SQLAlchemy table definitions, in the two dialects faircasso runs on,
+SQLite and PostgreSQL, which share the upsert syntax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Mapper, StoredEvent
+from sqlalchemy import Table
+
+from faircasso.projections.fold import Row, ViewChanges
+from faircasso.projections.schema import CURRENT, TRACKING, ViewTables
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between SQLite and PostgreSQL for the writer."""
+
+    postgres: bool
+    schema: str = ""
+
+    def sql(self, text: str) -> str:
+        """Turn ``?`` placeholders into the driver's own."""
+        return text.replace("?", "%s") if self.postgres else text
+
+    def name(self, table: str) -> str:
+        """The table's name as SQL, qualified by the schema if there is one."""
+        return f'"{self.schema}"."{table}"' if self.schema else f'"{table}"'
+
+    @property
+    def lock_row(self) -> str:
+        """Clause that locks a selected row until the transaction ends."""
+        return " FOR UPDATE" if self.postgres else ""
+
+    def select_notifications(self) -> str:
+        """SQL for events after one id, up to another, in notification order."""
+        if self.postgres:
+            return (
+                "SELECT notification_id AS id, originator_id, originator_version, "
+                f"topic, state FROM {self.name('stored_events')} "
+                "WHERE notification_id > %s AND notification_id <= %s "
+                "ORDER BY notification_id LIMIT %s"
+            )
+        return (
+            "SELECT rowid AS id, originator_id, originator_version, topic, state "
+            "FROM stored_events WHERE rowid > ? AND rowid <= ? "
+            "ORDER BY rowid LIMIT ?"
+        )
+
+    def max_notification(self) -> str:
+        """SQL for the newest notification id."""
+        if self.postgres:
+            return (
+                f"SELECT MAX(notification_id) AS id FROM {self.name('stored_events')}"
+            )
+        return "SELECT MAX(rowid) AS id FROM stored_events"
+
+
+class ViewWriter:
+    """Applies events to the view tables of one version, on a given cursor."""
+
+    def __init__(self, tables: ViewTables, dialect: Dialect, mapper: Mapper[Any]):
+        self.tables = tables
+        self.dialect = dialect
+        self.mapper = mapper
+        d = dialect
+        status = tables.case_status
+        self._columns = [c.name for c in status.columns]
+        self._select_cases = f"SELECT * FROM {d.name(status.name)} WHERE case_id IN "
+        self._upsert_case = d.sql(_upsert(d, status, ("case_id",)))
+        deadlines = tables.deadlines
+        self._delete_deadlines = d.sql(
+            f"DELETE FROM {d.name(deadlines.name)} WHERE case_id = ?"
+        )
+        self._insert_deadline = d.sql(_insert(d, deadlines))
+        self._insert_payment = d.sql(
+            _insert(d, tables.payments) + " ON CONFLICT DO NOTHING"
+        )
+        portfolio = d.name(tables.portfolio.name)
+        self._add_counter = d.sql(
+            f"INSERT INTO {portfolio} (client_id, month, metric, value) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (client_id, month, metric) "
+            f"DO UPDATE SET value = {portfolio}.value + excluded.value"
+        )
+        self._set_position = d.sql(
+            f"UPDATE {d.name(TRACKING)} SET position = ? WHERE version = ?"
+        )
+
+    # -- reading ---------------------------------------------------------------
+
+    def position(self, cursor: Any) -> int:
+        """The last notification id applied to this version; locks it."""
+        d = self.dialect
+        cursor.execute(
+            d.sql(
+                f"SELECT position FROM {d.name(TRACKING)} WHERE version = ?"
+                + d.lock_row
+            ),
+            (self.tables.version,),
+        )
+        row = cursor.fetchone()
+        return int(row["position"])
+
+    def load_cases(self, cursor: Any, keys: list[str]) -> dict[str, Row]:
+        """The stored case rows for ``keys``."""
+        marks = ", ".join("?" for _ in keys)
+        cursor.execute(self.dialect.sql(f"{self._select_cases}({marks})"), keys)
+        return {row["case_id"]: dict(row) for row in cursor.fetchall()}
+
+    def notifications(
+        self, cursor: Any, after: int, upto: int, limit: int
+    ) -> list[tuple[int, Any]]:
+        """Decoded events with ids in ``(after, upto]``, oldest first."""
+        cursor.execute(self.dialect.select_notifications(), (after, upto, limit))
+        found = []
+        for row in cursor.fetchall():
+            originator = row["originator_id"]
+            stored = StoredEvent(
+                originator_id=originator
+                if isinstance(originator, UUID)
+                else UUID(originator),
+                originator_version=row["originator_version"],
+                topic=row["topic"],
+                state=bytes(row["state"]),
+            )
+            found.append((int(row["id"]), self.mapper.to_domain_event(stored)))
+        return found
+
+    def head(self, cursor: Any) -> int:
+        """The newest notification id in the store, 0 when empty."""
+        cursor.execute(self.dialect.max_notification())
+        row = cursor.fetchone()
+        return int(row["id"] or 0)
+
+    # -- writing ---------------------------------------------------------------
+
+    def apply(self, cursor: Any, items: Sequence[tuple[int, Any]]) -> None:
+        """Fold ``items`` (notification id, event) and write the changes."""
+        changes = ViewChanges(lambda keys: self.load_cases(cursor, keys))
+        changes.prepare(event for _, event in items)
+        for notification_id, event in items:
+            changes.apply(notification_id, event)
+        self.flush(cursor, changes)
+
+    def flush(self, cursor: Any, changes: ViewChanges) -> None:
+        """Write what ``changes`` gathered."""
+        rows = changes.rows()
+        if rows:
+            cursor.executemany(
+                self._upsert_case, [[r[c] for c in self._columns] for r in rows]
+            )
+            cursor.executemany(self._delete_deadlines, [(r["case_id"],) for r in rows])
+            deadlines = [
+                (
+                    r["case_id"],
+                    d["key"],
+                    r["client_id"],
+                    d["kind"],
+                    d["due_on"],
+                    d["subject"],
+                )
+                for r in rows
+                for d in changes.deadlines_of(r["case_id"])
+            ]
+            if deadlines:
+                cursor.executemany(self._insert_deadline, deadlines)
+        if changes.payments:
+            columns = [c.name for c in self.tables.payments.columns]
+            cursor.executemany(
+                self._insert_payment,
+                [[p[c] for c in columns] for p in changes.payments],
+            )
+        if changes.counters:
+            cursor.executemany(
+                self._add_counter,
+                [(*key, value) for key, value in changes.counters.items() if value],
+            )
+
+    def set_position(self, cursor: Any, position: int) -> None:
+        """Record that events up to ``position`` are applied."""
+        cursor.execute(self._set_position, (position, self.tables.version))
+
+
+def current_version_sql(dialect: Dialect) -> str:
+    """SQL for the version readers and live updates use now."""
+    return dialect.sql(f"SELECT version FROM {dialect.name(CURRENT)} WHERE name = ?")
+
+
+def _insert(dialect: Dialect, table: Table) -> str:
+    names = [c.name for c in table.columns]
+    columns = ", ".join(f'"{n}"' for n in names)
+    marks = ", ".join("?" for _ in names)
+    return f"INSERT INTO {dialect.name(table.name)} ({columns}) VALUES ({marks})"
+
+
+def _upsert(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> str:
+    names = [c.name for c in table.columns]
+    updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n not in keys)
+    conflict = ", ".join(f'"{k}"' for k in keys)
+    return f"{_insert(dialect, table)} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
