@@ -183,9 +183,13 @@ class Engine:
     ) -> None:
         """Record (or replace) a client's agreement."""
         terms = self._agreement(agreement)
-        self._run(client_id_for(code), "record agreement", Client, lambda c, d: (
-            c.record_agreement(terms, d)
-        ), on)  # fmt: skip
+        self._run(
+            client_id_for(code),
+            "record agreement",
+            Client,
+            lambda c, d: c.record_agreement(terms, d),
+            on,
+        )
 
     @staticmethod
     def _agreement(value: Agreement | AgreementInput | Mapping[str, Any]) -> Agreement:
@@ -303,9 +307,12 @@ class Engine:
     ) -> Case:
         """Record a contact with the debtor."""
         kind = _enum(ContactChannel, channel, "contact channel")
-        return self._case(case_id, "record contact", lambda c, d: (
-            c.record_contact(d, kind, summary)
-        ), on)  # fmt: skip
+        return self._case(
+            case_id,
+            "record contact",
+            lambda c, d: c.record_contact(d, kind, summary),
+            on,
+        )
 
     def assess_debtor(
         self,
@@ -317,9 +324,9 @@ class Engine:
     ) -> Case:
         """Record the debtor assessment."""
         value = _enum(Assessment, assessment, "assessment")
-        return self._case(case_id, "assess debtor", lambda c, d: (
-            c.assess(d, value, note)
-        ), on)  # fmt: skip
+        return self._case(
+            case_id, "assess debtor", lambda c, d: c.assess(d, value, note), on
+        )
 
     def charge_collection_costs(self, case_id: UUID, *, on: date | None = None) -> Case:
         """Charge collection costs where the law allows them now."""
@@ -335,12 +342,17 @@ class Engine:
         on: date | None = None,
     ) -> Case:
         """Propose an instalment plan for the balance."""
-        return self._case(case_id, "propose arrangement", lambda c, d: (
-            c.propose_arrangement(
-                d, instalments=instalments, first_due=first_due,
+        return self._case(
+            case_id,
+            "propose arrangement",
+            lambda c, d: c.propose_arrangement(
+                d,
+                instalments=instalments,
+                first_due=first_due,
                 interval_months=interval_months,
-            )
-        ), on)  # fmt: skip
+            ),
+            on,
+        )
 
     def agree_arrangement(self, case_id: UUID, *, on: date | None = None) -> Case:
         """Record the debtor's agreement to the proposed plan."""
@@ -354,9 +366,12 @@ class Engine:
         self, case_id: UUID, number: int, *, on: date | None = None
     ) -> Case:
         """Record a missed instalment."""
-        return self._case(case_id, "record missed instalment", lambda c, d: (
-            c.record_instalment_missed(d, number)
-        ), on)  # fmt: skip
+        return self._case(
+            case_id,
+            "record missed instalment",
+            lambda c, d: c.record_instalment_missed(d, number),
+            on,
+        )
 
     def refer(
         self, case_id: UUID, kind: ReferralKind | str, *, on: date | None = None
@@ -370,9 +385,9 @@ class Engine:
     ) -> Case:
         """Record how a referral ended."""
         value = _enum(ReferralOutcome, outcome, "referral outcome")
-        return self._case(case_id, "end referral", lambda c, d: (
-            c.end_referral(d, value)
-        ), on)  # fmt: skip
+        return self._case(
+            case_id, "end referral", lambda c, d: c.end_referral(d, value), on
+        )
 
     def propose_legal(self, case_id: UUID, *, on: date | None = None) -> Case:
         """Propose the legal track to the client, with an estimate."""
@@ -401,9 +416,9 @@ class Engine:
         costs = (
             Money(awarded_costs) if isinstance(awarded_costs, str) else awarded_costs
         )
-        return self._case(case_id, "record judgment", lambda c, d: (
-            c.record_judgment(d, costs)
-        ), on)  # fmt: skip
+        return self._case(
+            case_id, "record judgment", lambda c, d: c.record_judgment(d, costs), on
+        )
 
     def record_judgment_served(self, case_id: UUID, *, on: date | None = None) -> Case:
         """Record the judgment served on the debtor."""
@@ -419,17 +434,20 @@ class Engine:
         on: date | None = None,
     ) -> Case:
         """Record court leave for prejudgment attachment."""
-        return self._case(case_id, "grant court leave", lambda c, d: (
-            c.grant_court_leave(d, main_action_by)
-        ), on)  # fmt: skip
+        return self._case(
+            case_id,
+            "grant court leave",
+            lambda c, d: c.grant_court_leave(d, main_action_by),
+            on,
+        )
 
     def lay_attachment(
         self, case_id: UUID, kind: str = "bank account", *, on: date | None = None
     ) -> Case:
         """Record an attachment laid by the bailiff."""
-        return self._case(case_id, "lay attachment", lambda c, d: (
-            c.lay_attachment(d, kind)
-        ), on)  # fmt: skip
+        return self._case(
+            case_id, "lay attachment", lambda c, d: c.lay_attachment(d, kind), on
+        )
 
     def withdraw(self, case_id: UUID, *, on: date | None = None) -> Case:
         """The client withdraws the case."""
@@ -457,18 +475,33 @@ class Engine:
         ``payment_id`` makes it idempotent: the same id twice records once
         (the second call returns False). Without one, each call is new.
         """
-        given = validate("record payment", PaymentInput, {
-            "amount": amount, "on": on, "payment_id": payment_id,
-            "designated_invoice": designated_invoice, "source": source,
-        })  # fmt: skip
+        given = validate(
+            "record payment",
+            PaymentInput,
+            {
+                "amount": amount,
+                "on": on,
+                "payment_id": payment_id,
+                "designated_invoice": designated_invoice,
+                "source": source,
+            },
+        )
         pid = given.payment_id or f"manual:{self._random.getrandbits(64):016x}"
         recorded: list[bool] = []
-        self._case(case_id, "record payment", lambda c, d: recorded.append(
-            c.record_payment(
-                d, given.amount, payment_id=pid,
-                designated_invoice=given.designated_invoice, source=given.source,
-            )
-        ), given.on)  # fmt: skip
+        self._case(
+            case_id,
+            "record payment",
+            lambda c, d: recorded.append(
+                c.record_payment(
+                    d,
+                    given.amount,
+                    payment_id=pid,
+                    designated_invoice=given.designated_invoice,
+                    source=given.source,
+                )
+            ),
+            given.on,
+        )
         return recorded[-1]
 
     # -- time ------------------------------------------------------------------
@@ -484,9 +517,12 @@ class Engine:
         due = self.views.cases_with_deadlines_due(day)
         counts: list[int] = []
         for case_id in due:
-            self._case(case_id, "fire deadlines", lambda c, d: counts.append(
-                c.fire_deadlines(d)
-            ), day)  # fmt: skip
+            self._case(
+                case_id,
+                "fire deadlines",
+                lambda c, d: counts.append(c.fire_deadlines(d)),
+                day,
+            )
         fired = sum(counts)
         logger.info("advanced to %s: %d deadlines on %d cases", day, fired, len(due))
         return AdvanceReport(today=day, cases=len(due), deadlines_fired=fired)
@@ -496,15 +532,20 @@ class Engine:
         if isinstance(clock, VirtualClock):
             clock.move_to(day)
             if self._stored_clock() is not None:
-                self._run(CALENDAR_ID, "advance calendar", Calendar, lambda c, d: (
-                    c.advance(d)
-                ), day)  # fmt: skip
+                self._run(
+                    CALENDAR_ID,
+                    "advance calendar",
+                    Calendar,
+                    lambda c, d: c.advance(d),
+                    day,
+                )
         elif day > clock.today():
             raise ClockError(
-                day, clock.today(),
+                day,
+                clock.today(),
                 "the system clock cannot be moved; open the store with a "
                 "virtual clock or a calendar to run ahead",
-            )  # fmt: skip
+            )
 
     # -- running commands ------------------------------------------------------------
 

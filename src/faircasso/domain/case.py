@@ -383,9 +383,12 @@ class Case(Aggregate):
     def _active_arrangement(self, command: str) -> Arrangement:
         if self.arrangement is None or self.arrangement.agreed_on is None:
             raise CommandNotAllowedError(
-                self.label, command, self.phase.value, self.step,
+                self.label,
+                command,
+                self.phase.value,
+                self.step,
                 reason="no agreed arrangement",
-            )  # fmt: skip
+            )
         return self.arrangement
 
     # -- referral --------------------------------------------------------------
@@ -442,17 +445,23 @@ class Case(Aggregate):
             book = barred[0]
             since = book.limitation_date.isoformat() if book.limitation_date else "?"
             raise TimeBarredError(
-                self.label, "propose legal", self.phase.value, self.step,
+                self.label,
+                "propose legal",
+                self.phase.value,
+                self.step,
                 reason=f"invoice {book.number} is time-barred since {since}; "
                 "a time-barred claim is never taken to court",
-            )  # fmt: skip
+            )
         balance = self.balance_on(on)
         if balance < self.agreement.legal_threshold:
             raise CommandNotAllowedError(
-                self.label, "propose legal", self.phase.value, self.step,
+                self.label,
+                "propose legal",
+                self.phase.value,
+                self.step,
                 reason=f"the balance {balance} is below the client's legal "
                 f"threshold {self.agreement.legal_threshold}",
-            )  # fmt: skip
+            )
 
     @staticmethod
     def _is_barred(book: InvoiceBook, on: date) -> bool:
@@ -506,10 +515,13 @@ class Case(Aggregate):
         served = self.state in ("legal.judgment_served", "legal.attachment")
         if not served and not self.court_leave:
             raise AttachmentNotAllowedError(
-                self.label, "lay attachment", self.phase.value, self.step,
+                self.label,
+                "lay attachment",
+                self.phase.value,
+                self.step,
                 reason="there is no served judgment and no court leave for "
                 "prejudgment attachment",
-            )  # fmt: skip
+            )
 
     # -- closing ---------------------------------------------------------------
 
@@ -526,9 +538,12 @@ class Case(Aggregate):
         state = self._decide("close", on)
         if reason is CloseReason.PAID and not self.balance_on(on).is_zero():
             raise CommandNotAllowedError(
-                self.label, "close as paid", self.phase.value, self.step,
+                self.label,
+                "close as paid",
+                self.phase.value,
+                self.step,
                 reason=f"the balance is still {self.balance_on(on)}",
-            )  # fmt: skip
+            )
         self._record_close(on, state, reason)
 
     def _record_close(
@@ -667,7 +682,7 @@ class Case(Aggregate):
     def _accrual_lines(self, day: date) -> tuple[list[ev.InterestLine], list[Any]]:
         lines: list[ev.InterestLine] = []
         records: list[Any] = []
-        if self._has_agreed_arrangement():
+        if self._has_agreed_arrangement() or not self.is_open:
             return lines, records
         for book in self.books.values():
             if day <= book.interest.accrued_to:
@@ -786,9 +801,12 @@ class Case(Aggregate):
             )
         if self.is_open and trigger == "charge_costs" and self.phase is Phase.REFERRAL:
             raise ReferralPauseError(
-                self.label, "charge costs", self.phase.value, self.step,
+                self.label,
+                "charge costs",
+                self.phase.value,
+                self.step,
                 reason="collection is paused while the debtor is referred for help",
-            )  # fmt: skip
+            )
         return decide(self.state, trigger, case_label=self.label, guards=guards)
 
 

@@ -236,14 +236,21 @@ def _refusal(state: str, trigger: str, case_label: str) -> CommandNotAllowedErro
     command = _words(trigger)
     if phase is Phase.CLOSED:
         return CaseClosedError(
-            case_label, command, phase.value, step,
+            case_label,
+            command,
+            phase.value,
+            step,
             reason="the case is closed; only money received is still recorded",
-        )  # fmt: skip
+        )
     if phase is Phase.REFERRAL and trigger in PRESSURE_TRIGGERS:
         return ReferralPauseError(
-            case_label, command, phase.value, step, allowed,
+            case_label,
+            command,
+            phase.value,
+            step,
+            allowed,
             reason="collection is paused while the debtor is referred for help",
-        )  # fmt: skip
+        )
     return CommandNotAllowedError(case_label, command, phase.value, step, allowed)
 
 
