@@ -26,7 +26,7 @@ from itertools import groupby
 
 from faircasso.domain.errors import InvalidValueError
 from faircasso.domain.money import Money, split_cents, total_of
-from faircasso.domain.values import require_eur, require_text
+from faircasso.domain.values import require_text
 from faircasso.policies.canonical import (
     date_text,
     list_text,
@@ -35,6 +35,7 @@ from faircasso.policies.canonical import (
     parse_list,
     parse_money,
 )
+from faircasso.policies.guards import require_not_negative
 from faircasso.policies.provenance import RuleApplication
 
 RULE = "allocate_payment"
@@ -60,11 +61,7 @@ class Debt:
     def __post_init__(self) -> None:
         require_text("debt key", self.key, max_length=64)
         for name in ("costs", "interest", "principal"):
-            amount = require_eur(getattr(self, name), f"the {name} of {self.key!r}")
-            if amount.is_negative():
-                raise InvalidValueError(
-                    f"{name} of debt {self.key!r}", str(amount), "EUR 0.00 or more"
-                )
+            require_not_negative(getattr(self, name), f"{name} of debt {self.key!r}")
 
     @property
     def outstanding(self) -> Money:
@@ -111,9 +108,7 @@ def allocate_payment(
     designated: str | None = None,
 ) -> Allocation:
     """Allocate ``amount``, received on ``on``, over ``debts`` by law."""
-    require_eur(amount, "the payment")
-    if amount.is_negative():
-        raise InvalidValueError("payment", str(amount), "EUR 0.00 or more")
+    require_not_negative(amount, "payment")
     _check_keys(debts, designated)
 
     groups = _ranked_groups(debts, on, designated)
@@ -124,7 +119,14 @@ def allocate_payment(
     if paid != amount:
         raise ArithmeticError(f"allocation of {amount} accounts for {paid}")
     order = tuple(tuple(debt.key for debt in group) for group in groups)
-    record = _record(amount, debts, on, designated, lines, surplus)
+    record = _record(
+        amount=amount,
+        debts=debts,
+        on=on,
+        designated=designated,
+        lines=lines,
+        surplus=surplus,
+    )
     return Allocation(amount, lines, surplus, order, record)
 
 
@@ -181,6 +183,7 @@ def _within_debt(debt: Debt, share: Money) -> AllocationLine:
 
 
 def _record(
+    *,
     amount: Money,
     debts: Sequence[Debt],
     on: date,
@@ -203,7 +206,7 @@ def _record(
             "designated": designated or "",
             "debts": list_text([_debt_fields(debt) for debt in debts]),
         },
-        result=f"allocated {total_of(l.total for l in lines)}, surplus {surplus}",
+        result=f"allocated {total_of(x.total for x in lines)}, surplus {surplus}",
         breakdown=(*breakdown, f"surplus {surplus}"),
         sources=SOURCES,
         unconfirmed=(BURDEN_NOTE,)

@@ -179,11 +179,12 @@ def _costs(
     brackets = _brackets(principal, scale_rows)
     base = _within_limits(total_of(b.amount for b in brackets), limits)
 
-    vat, vat_rows = Money.zero(), []
+    vat = Money.zero()
+    vat_rows: tuple[Row, ...] = ()
     if request.vat_surcharge:
         vat_row = tables.vat_general.rate_on(request.on)
         vat = Money.of_rounded(base.amount * vat_row.decimal("rate"))
-        vat_rows.append(vat_row)
+        vat_rows = (vat_row,)
 
     maximum = limits.money("maximum")
     over_maximum = base + vat > maximum
@@ -229,7 +230,7 @@ class _Figures:
     base: Money
     vat: Money
     scale_rows: tuple[Row, ...]
-    vat_rows: list[Row]
+    vat_rows: tuple[Row, ...]
     over_maximum: bool
 
 
@@ -308,17 +309,9 @@ def _unconfirmed(
     request: _Request, tables: PolicyTables, figures: _Figures
 ) -> tuple[str, ...]:
     notes = [
-        *(
-            n
-            for row in figures.scale_rows
-            for n in tables.bik_scale.caveats(row, request.on)
-        ),
+        *tables.bik_scale.caveats_of(figures.scale_rows, request.on),
         *tables.bik_limits.caveats(figures.limits, request.on),
-        *(
-            n
-            for row in figures.vat_rows
-            for n in tables.vat_general.caveats(row, request.on)
-        ),
+        *tables.vat_general.caveats_of(figures.vat_rows, request.on),
     ]
     if request.vat_surcharge and figures.over_maximum:
         choice = "capped" if request.cap_including_vat else "not capped"

@@ -22,13 +22,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from faircasso.domain.errors import InvalidValueError
 from faircasso.domain.money import Money
 from faircasso.domain.values import require_eur
+from faircasso.policies.guards import require_not_negative
 
 _HUNDREDTH = Decimal("0.01")
 
 
 def dso_standard(receivables: Money, credit_sales: Money, days: int) -> Decimal:
     """Receivables over credit sales, times the days of the period."""
-    _check_not_negative(receivables, "receivables")
+    require_not_negative(receivables, "receivables")
     _check_days(days)
     require_eur(credit_sales, "the credit sales")
     if not credit_sales.is_positive():
@@ -42,13 +43,13 @@ def dso_countback(
     receivables: Money, monthly_sales: Sequence[tuple[int, Money]]
 ) -> Decimal:
     """Countback DSO over ``(days, credit sales)`` per month, newest first."""
-    _check_not_negative(receivables, "receivables")
+    require_not_negative(receivables, "receivables")
     remaining = receivables.amount
     counted = Decimal(0)
 
     for days, sales in monthly_sales:
         _check_days(days)
-        _check_not_negative(sales, "monthly sales")
+        require_not_negative(sales, "monthly sales")
         if remaining <= 0:
             break
         if remaining >= sales.amount:
@@ -70,12 +71,6 @@ def dso_countback(
 
 def _rounded(value: Decimal) -> Decimal:
     return value.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
-
-
-def _check_not_negative(amount: Money, what: str) -> None:
-    require_eur(amount, f"the {what}")
-    if amount.is_negative():
-        raise InvalidValueError(what, str(amount), "EUR 0.00 or more")
 
 
 def _check_days(days: int) -> None:

@@ -15,9 +15,10 @@ Conventions, taken from practice [S45][S46] and written down in
 - actual/365: a day's interest is 1/365 of the yearly rate, in leap years
   too (UNCONFIRMED; ``DayCount.ACTUAL_ACTUAL`` uses 1/366 in a leap year);
 - a period is split where the rate changes and at each anniversary;
-- line amounts stay exact; the year's interest is rounded half up to cents
-  when it is added to the base, as the reference's worked example does;
-- the total is the exact sum rounded half up to cents once, at the end.
+- line amounts stay exact; the total is their exact sum rounded half up to
+  cents once, at the end;
+- at an anniversary the interest so far, rounded half up to cents, is added
+  to the base, as the reference's worked example does (EUR 68.38).
 
 The running-balance functions (:func:`accrue_interest` and the payments)
 keep the same arithmetic for the case engine, one step at a time.
@@ -44,6 +45,7 @@ from faircasso.policies.canonical import (
     percent_text,
 )
 from faircasso.policies.dates import anniversaries
+from faircasso.policies.guards import require_not_negative
 from faircasso.policies.provenance import RuleApplication
 from faircasso.policies.tables import Period, PolicyTables, Table, default_tables
 
@@ -124,9 +126,7 @@ class InterestState:
 
     def __post_init__(self) -> None:
         for name in ("principal", "capitalised", "unpaid_interest"):
-            amount = require_eur(getattr(self, name), f"the {name}")
-            if amount.is_negative():
-                raise InvalidValueError(name, str(amount), "EUR 0.00 or more")
+            require_not_negative(getattr(self, name), name)
         if self.capitalised > self.unpaid_interest:
             raise InvalidValueError(
                 "capitalised interest",
@@ -135,7 +135,9 @@ class InterestState:
             )
         if self.accrued_to < self.anchor:
             raise InvalidValueError(
-                "accrued_to", self.accrued_to, f"a date on or after {self.anchor}"
+                "accrued_to",
+                date_text(self.accrued_to),
+                f"a date on or after the anchor {date_text(self.anchor)}",
             )
 
     @classmethod
@@ -172,7 +174,9 @@ def statutory_interest(
         "end": date_text(end),
         "day_count": day_count.value,
     }
-    record = _record("statutory_interest", kind, inputs, walk, amount, tables)
+    record = _record(
+        "statutory_interest", inputs, walk, kind=kind, amount=amount, tables=tables
+    )
     return InterestResult(amount, walk.lines, record)
 
 
@@ -205,7 +209,9 @@ def accrue_interest(
         "until": date_text(until),
         "day_count": day_count.value,
     }
-    record = _record("accrue_interest", kind, inputs, walk, amount, tables)
+    record = _record(
+        "accrue_interest", inputs, walk, kind=kind, amount=amount, tables=tables
+    )
     return InterestResult(amount, walk.lines, record), walk.state
 
 
@@ -238,7 +244,9 @@ def _check_payment(paid: Money, available: Money, field: str, what: str) -> None
 
 def _check_order(start: date, end: date, name: str) -> None:
     if end < start:
-        raise InvalidValueError(name, end, f"a date on or after {start}")
+        raise InvalidValueError(
+            name, date_text(end), f"a date on or after {date_text(start)}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,23 +276,28 @@ def _walk(
     day_count: DayCount,
     tables: PolicyTables,
 ) -> _Walk:
-    """Accrue segment by segment, capitalising at each anniversary passed."""
+    """Accrue segment by segment, capitalising at each anniversary passed.
+
+    The interest of the whole step is kept exact and rounded once; at an
+    anniversary the unpaid interest, with the step's interest so far rounded,
+    becomes the capitalised part of the base.
+    """
     periods = kind.table(tables).periods(state.accrued_to, until)
+    unpaid_before = state.unpaid_interest
     lines: list[InterestLine] = []
     capitalisations: list[tuple[date, Money]] = []
-    pending = Decimal(0)
+    accrued = Decimal(0)
 
     for segment in _segments(periods, state.anchor, day_count):
         line = _line(segment, state.base, day_count)
         lines.append(line)
-        pending = _EXACT.add(pending, line.exact)
+        accrued = _EXACT.add(accrued, line.exact)
         if segment.compounds:
-            unpaid = state.unpaid_interest + Money.of_rounded(pending)
+            unpaid = unpaid_before + Money.of_rounded(accrued)
             state = replace(state, unpaid_interest=unpaid, capitalised=unpaid)
             capitalisations.append((segment.end, unpaid))
-            pending = Decimal(0)
 
-    unpaid = state.unpaid_interest + Money.of_rounded(pending)
+    unpaid = unpaid_before + Money.of_rounded(accrued)
     state = replace(state, unpaid_interest=unpaid, accrued_to=until)
     return _Walk(tuple(lines), periods, tuple(capitalisations), state)
 
@@ -338,9 +351,10 @@ def _line(segment: _Segment, base: Money, day_count: DayCount) -> InterestLine:
 
 def _record(
     rule: str,
-    kind: InterestKind,
     inputs: dict[str, str],
     walk: _Walk,
+    *,
+    kind: InterestKind,
     amount: Money,
     tables: PolicyTables,
 ) -> RuleApplication:

@@ -90,7 +90,9 @@ def legal_estimate(
         "on": date_text(on),
         "kanton_limit": money_text(kanton_limit),
     }
-    record = _record(inputs, claimant, court_fee, total, used, tables)
+    record = _record(
+        inputs, used, claimant=claimant, court_fee=court_fee, total=total, tables=tables
+    )
     return LegalEstimate(
         claim_value,
         within,
@@ -114,16 +116,17 @@ class _Used:
 
 def _record(
     inputs: dict[str, str],
+    used: _Used,
+    *,
     claimant: ClaimantKind,
     court_fee: Money | None,
     total: Money | None,
-    used: _Used,
     tables: PolicyTables,
 ) -> RuleApplication:
     on = date.fromisoformat(inputs["on"])
     bailiff_rows = [used.summons, used.service]
     recorded = {**inputs, **tables.bailiff_tariffs.recorded(bailiff_rows)}
-    notes = [n for row in bailiff_rows for n in tables.bailiff_tariffs.caveats(row, on)]
+    notes = list(tables.bailiff_tariffs.caveats_of(bailiff_rows, on))
     if used.bracket is not None:
         recorded.update(tables.court_fees.recorded(used.fee_rows))
         notes += tables.court_fees.caveats(used.bracket, on)

@@ -25,9 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from faircasso.domain.errors import InvalidValueError, NoRateInForceError
+from faircasso.domain.errors import NoRateInForceError
 from faircasso.domain.money import Money
-from faircasso.domain.values import DebtorKind, require_eur
+from faircasso.domain.values import DebtorKind
 from faircasso.policies.canonical import (
     date_text,
     flag_text,
@@ -37,6 +37,7 @@ from faircasso.policies.canonical import (
     parse_money,
 )
 from faircasso.policies.costs import CostsResult, collection_costs
+from faircasso.policies.guards import require_not_negative
 from faircasso.policies.provenance import RuleApplication
 from faircasso.policies.table_format import Row
 from faircasso.policies.tables import PolicyTables, default_tables
@@ -80,11 +81,7 @@ def recurring_claim_costs(
     tables: PolicyTables | None = None,
 ) -> RecurringCostsResult:
     """The costs of a consumer's recurring claim, capped as described above."""
-    require_eur(charged_in_window, "the costs charged in the window")
-    if charged_in_window.is_negative():
-        raise InvalidValueError(
-            "costs charged in the window", str(charged_in_window), "EUR 0.00 or more"
-        )
+    require_not_negative(charged_in_window, "costs charged in the window")
     tables = tables or default_tables()
     uncapped = collection_costs(
         principal,
@@ -95,28 +92,21 @@ def recurring_claim_costs(
     )
 
     cap_row = _cap_in_force(tables, on)
-    base = uncapped.base_amount
-    if cap_row is not None and principal < cap_row.money("claim_below"):
-        room = (cap_row.money("cap") - charged_in_window).max(Money.zero())
-        base = base.min(room)
-
+    base = _capped(uncapped.base_amount, principal, charged_in_window, cap_row)
     vat = uncapped.vat_amount
     if base != uncapped.base_amount and vat_surcharge:
         rate = tables.vat_general.rate_on(on).decimal("rate")
         vat = Money.of_rounded(base.amount * rate)
 
-    capped = base != uncapped.base_amount
-    record = _record(
-        principal,
-        charged_in_window,
-        on,
-        vat_surcharge,
-        uncapped,
-        cap_row,
-        base + vat,
-        tables,
-    )
+    inputs = {
+        "principal": money_text(principal),
+        "charged_in_window": money_text(charged_in_window),
+        "on": date_text(on),
+        "vat_surcharge": flag_text(vat_surcharge),
+    }
+    record = _record(inputs, uncapped, cap_row, base + vat, tables)
     window = cap_row.count("window_months") if cap_row is not None else None
+    capped = base != uncapped.base_amount
     return RecurringCostsResult(base + vat, base, vat, uncapped, capped, window, record)
 
 
@@ -128,23 +118,27 @@ def _cap_in_force(tables: PolicyTables, on: date) -> Row | None:
         return None
 
 
+def _capped(
+    costs: Money, principal: Money, charged_in_window: Money, cap_row: Row | None
+) -> Money:
+    """The costs lowered to what the cap leaves in the window, if it applies."""
+    if cap_row is None or principal >= cap_row.money("claim_below"):
+        return costs
+    room = (cap_row.money("cap") - charged_in_window).max(Money.zero())
+    return costs.min(room)
+
+
 def _record(
-    principal: Money,
-    charged_in_window: Money,
-    on: date,
-    vat_surcharge: bool,
+    inputs: dict[str, str],
     uncapped: CostsResult,
     cap_row: Row | None,
     amount: Money,
     tables: PolicyTables,
 ) -> RuleApplication:
-    inputs = {
-        "principal": money_text(principal),
-        "charged_in_window": money_text(charged_in_window),
-        "on": date_text(on),
-        "vat_surcharge": flag_text(vat_surcharge),
-        **{k: v for k, v in uncapped.record.inputs.items() if k.startswith("table:")},
-    }
+    """The provenance of a capped calculation, with every row it used."""
+    on = date.fromisoformat(inputs["on"])
+    table_rows = uncapped.record.inputs.items()
+    inputs = {**inputs, **{k: v for k, v in table_rows if k.startswith("table:")}}
     breakdown = [f"costs by the scale: {uncapped.amount}"]
     unconfirmed = list(uncapped.record.unconfirmed)
     if cap_row is None:
@@ -154,7 +148,7 @@ def _record(
         breakdown.append(
             f"cap {cap_row.money('cap')} per {cap_row.count('window_months')} "
             f"months for claims below {cap_row.money('claim_below')}; "
-            f"already charged {charged_in_window}"
+            f"already charged EUR {inputs['charged_in_window']}"
         )
         unconfirmed += [CAP_NOTE, *tables.wki_cap.caveats(cap_row, on)]
 

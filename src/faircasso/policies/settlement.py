@@ -32,6 +32,7 @@ from faircasso.policies.canonical import (
     parse_money,
     rate_text,
 )
+from faircasso.policies.guards import require_not_negative
 from faircasso.policies.provenance import RuleApplication
 
 VERSION = "1"
@@ -131,13 +132,8 @@ def closing_settlement(
     *, with_result: bool, handling_fee: Money, costs_received: Money
 ) -> ClosingSettlement:
     """The handling fee owed at closing, less costs already received."""
-    for name, amount in (
-        ("handling fee", handling_fee),
-        ("costs received", costs_received),
-    ):
-        require_eur(amount, f"the {name}")
-        if amount.is_negative():
-            raise InvalidValueError(name, str(amount), "EUR 0.00 or more")
+    require_not_negative(handling_fee, "handling fee")
+    require_not_negative(costs_received, "costs received")
 
     fee_due = Money.zero()
     if not with_result:

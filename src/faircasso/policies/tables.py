@@ -3,7 +3,7 @@
 Figures that change over time (the collection-cost scale, the VAT rate,
 statutory interest rates, court fees, bailiff tariffs, the cap on stacked
 costs) live in CSV files shipped in ``faircasso/policies/data``. They are
-read once, checked row by row (see :mod:`faircasso.policies.table_format`),
+read once, checked row by row (see :mod:`faircasso.policies.table_parsing`),
 and handed to the rules as one :class:`PolicyTables` value.
 
 A user with newer figures loads their own file and passes it on::
@@ -37,9 +37,9 @@ from faircasso.policies.table_format import (
     ColumnKind,
     Row,
     TableSpec,
-    parse_rows,
     rows_text,
 )
+from faircasso.policies.table_parsing import parse_rows
 
 MONEY, RATE, COUNT, TEXT = (
     ColumnKind.MONEY,
@@ -69,7 +69,7 @@ SPECS: Mapping[str, TableSpec] = {
             "bik_scale",
             (
                 Column("tier_from", MONEY),
-                Column("tier_to", MONEY, True),
+                Column("tier_to", MONEY, optional=True),
                 Column("rate", RATE),
             ),
             key=("tier_from",),
@@ -103,7 +103,7 @@ SPECS: Mapping[str, TableSpec] = {
             "court_fees",
             (
                 Column("claim_over", MONEY),
-                Column("claim_up_to", MONEY, True),
+                Column("claim_up_to", MONEY, optional=True),
                 Column("legal_person", MONEY),
                 Column("natural_person", MONEY),
                 Column("low_income", MONEY),
@@ -221,6 +221,11 @@ class Table:
                 "months; no newer row was loaded"
             )
         return tuple(notes)
+
+    def caveats_of(self, rows: Sequence[Row], on: date) -> tuple[str, ...]:
+        """The caveats of every row in ``rows``, each once."""
+        notes = (note for row in rows for note in self.caveats(row, on))
+        return tuple(dict.fromkeys(notes))
 
     def recorded(self, rows: Sequence[Row]) -> dict[str, str]:
         """The rows a rule used, as one recorded input ``table:<name>``."""

@@ -157,10 +157,12 @@ def _route(
     if assessment is Assessment.WILLING_BUT_UNABLE:
         if has_problematic_debts:
             return Route.DEBT_HELP
-        if outstanding is not None and capacity is not None:
-            if suggest_instalments(outstanding, capacity, max_months).fits:
-                return Route.ARRANGEMENT
-        return Route.BUDGET_GUIDANCE
+        fits = (
+            outstanding is not None
+            and capacity is not None
+            and suggest_instalments(outstanding, capacity, max_months).fits
+        )
+        return Route.ARRANGEMENT if fits else Route.BUDGET_GUIDANCE
     return {
         Assessment.UNWILLING: Route.REMINDERS_THEN_LEGAL,
         Assessment.FRAUD: Route.LEGAL,
