@@ -26,6 +26,7 @@ class InvoiceBook:
     ``interest`` holds the principal still open, the interest accrued and
     not paid, and how far interest has been accrued. ``costs_open`` is the
     collection and legal costs charged to this invoice and not yet paid.
+    ``interruptions`` are the days limitation was interrupted, oldest first.
     """
 
     invoice: Invoice
@@ -35,6 +36,7 @@ class InvoiceBook:
     credited: Money = ZERO
     limitation_date: date | None = None
     time_barred: bool = False
+    interruptions: tuple[date, ...] = ()
 
     @property
     def number(self) -> str:

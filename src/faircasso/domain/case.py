@@ -86,6 +86,7 @@ class Case(Aggregate):
     to_client: Money
     to_agency: Money
     letter_term_ends_on: date | None
+    collection_costs_on: date | None
     close_reason: CloseReason | None
     closed_on: date | None
     handling_fee_due: Money
@@ -93,6 +94,13 @@ class Case(Aggregate):
 
     def __init__(self) -> None:
         """State comes from the events; see the class method that makes one."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Case:
+        """A copy sharing the immutable values; events replace, never edit them."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.__dict__["_pending_events"] = []
+        return clone
 
     # -- opening ---------------------------------------------------------------
 
@@ -295,7 +303,8 @@ class Case(Aggregate):
     def charge_collection_costs(self, on: date) -> None:
         """Charge the collection costs on the principal still open.
 
-        Refused for a consumer before the fourteen-day term has passed.
+        Refused for a consumer before the fourteen-day term has passed, and
+        once collection costs were charged: they are charged once a case.
         """
         self._decide("charge_costs", on)
         term_end = self.letter_term_ends_on
@@ -310,6 +319,12 @@ class Case(Aggregate):
                 self.step,
                 reason=f"the 14-day term runs until {until}",
             )
+        if self.collection_costs_on is not None:
+            raise CommandNotAllowedError(
+                self.label, "charge collection costs", self.phase.value, self.step,
+                reason=f"collection costs were charged on "
+                f"{self.collection_costs_on.isoformat()}; they are charged once",
+            )  # fmt: skip
         self._charge_collection_costs(on, base=self.principal_open)
 
     # -- arrangement -----------------------------------------------------------
@@ -330,8 +345,10 @@ class Case(Aggregate):
                 "first instalment date", first_due.isoformat(), f"on or after {on}"
             )
         state = self._decide("propose_arrangement", on)
+        # The schedule may refuse the plan: make it before recording anything.
+        owed = self.balance_on(on)
+        schedule = rules.schedule(owed, instalments, first_due, interval_months)
         self._accrue_interest(on)
-        schedule = rules.schedule(self.balance, instalments, first_due, interval_months)
         self.trigger_event(
             ev.ArrangementProposed,
             on=on,
@@ -489,10 +506,14 @@ class Case(Aggregate):
     def record_judgment(self, on: date, awarded_costs: Money | None = None) -> None:
         """Record the judgment; costs the court awarded are added to the claim."""
         state = self._decide("obtain_judgment", on)
+        costs = (
+            None if awarded_costs is None or awarded_costs.is_zero() else awarded_costs
+        )
+        if costs is not None:
+            require_positive(costs, "The costs awarded")
         self.trigger_event(ev.JudgmentObtained, on=on, state=state)
-        if awarded_costs is not None and not awarded_costs.is_zero():
-            require_positive(awarded_costs, "The costs awarded")
-            self._charge(on, "legal", awarded_costs, ())
+        if costs is not None:
+            self._charge(on, "legal", costs, ())
 
     def record_judgment_served(self, on: date) -> None:
         """Record that the judgment was served: attachment may follow."""
@@ -655,7 +676,7 @@ class Case(Aggregate):
         )
 
     def _charge_collection_costs(self, on: date, base: Money) -> None:
-        if base.is_zero():
+        if base.is_zero() or self.collection_costs_on is not None:
             return
         costs = self._collection_costs(on, base)
         self._charge(on, "collection", costs.amount, (costs.record,))
@@ -769,7 +790,9 @@ class Case(Aggregate):
         for book in list(self.books.values()):
             if book.principal_open.is_zero() or book.time_barred:
                 continue
-            result = rules.limitation(book.invoice, (on,), running=book.limitation_date)
+            result = rules.limitation(
+                book.invoice, (*book.interruptions, on), running=book.limitation_date
+            )
             if result.date == book.limitation_date:
                 continue
             self.trigger_event(

@@ -152,6 +152,7 @@ class CaseOpened(CaseEvent, Aggregate.Created):
         case.to_client = Money.zero()
         case.to_agency = Money.zero()
         case.letter_term_ends_on = None
+        case.collection_costs_on = None
         case.close_reason = None
         case.closed_on = None
         case.handling_fee_due = Money.zero()
@@ -226,7 +227,11 @@ class LimitationRenewed(CaseEvent):
         book = case.books[self.invoice_number]
         case.books = {
             **case.books,
-            self.invoice_number: replace(book, limitation_date=self.limitation_date),
+            self.invoice_number: replace(
+                book,
+                limitation_date=self.limitation_date,
+                interruptions=(*book.interruptions, self.on),
+            ),
         }
 
 
@@ -284,6 +289,8 @@ class CostsCharged(CaseEvent):
             )
         case.books = books
         case.last_on = self.on
+        if self.kind == "collection" and case.collection_costs_on is None:
+            case.collection_costs_on = self.on
 
 
 class InterestAccrued(CaseEvent):

@@ -101,8 +101,12 @@ def require_eur(amount: Money, what: str) -> Money:
 
 
 def require_positive(amount: Money, what: str) -> Money:
-    """Return ``amount`` if it is a positive EUR amount, else refuse it."""
-    require_eur(amount, what)
+    """Return ``amount`` if it is a positive EUR amount, else refuse it.
+
+    ``what`` may open a sentence ("A payment"); the currency error names it
+    mid-sentence, so its first letter is lowered there.
+    """
+    require_eur(amount, what[:1].lower() + what[1:])
     if not amount.is_positive():
         raise NonPositiveAmountError(what, amount)
     return amount

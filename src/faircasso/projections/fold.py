@@ -50,6 +50,9 @@ class ViewChanges:
         self.cases: dict[str, Row] = {}
         self._invoices: dict[str, dict[str, dict[str, Any]]] = {}
         self._deadlines: dict[str, dict[str, dict[str, str]]] = {}
+        self.deadlines_changed: set[str] = set()
+        self.new_cases: set[str] = set()
+        self.stored: dict[str, Row] = {}
         self.payments: list[Row] = []
         self.counters: dict[Counter, int] = {}
 
@@ -71,26 +74,50 @@ class ViewChanges:
 
     def _keep(self, key: str, row: Row) -> None:
         self.cases[key] = row
-        self._invoices[key] = {i["number"]: i for i in json.loads(row["invoices"])}
-        self._deadlines[key] = {d["key"]: d for d in json.loads(row["deadlines"])}
+        self.stored[key] = dict(row)
 
     def rows(self) -> list[Row]:
-        """The changed case rows, with their JSON columns brought up to date."""
+        """The changed case rows, with their JSON columns brought up to date.
+
+        The JSON columns are read only by events that change them, and
+        written back only then; most events touch neither.
+        """
         result = []
         for key, row in self.cases.items():
-            invoices = list(self._invoices[key].values())
-            row["invoices"] = json.dumps(invoices, sort_keys=True)
-            row["deadlines"] = json.dumps(
-                sorted(self._deadlines[key].values(), key=lambda d: d["key"]),
-                sort_keys=True,
-            )
-            _recompute_totals(row, invoices)
+            invoices = self._invoices.get(key)
+            if invoices is not None:
+                listed = list(invoices.values())
+                row["invoices"] = json.dumps(listed, sort_keys=True)
+                _recompute_totals(row, listed)
+            if key in self.deadlines_changed:
+                pending = sorted(self._deadlines[key].values(), key=lambda d: d["key"])
+                row["deadlines"] = json.dumps(pending, sort_keys=True)
             result.append(row)
         return result
 
     def deadlines_of(self, key: str) -> list[dict[str, str]]:
-        """The pending deadlines of a changed case."""
-        return list(self._deadlines[key].values())
+        """The pending deadlines of a case."""
+        return list(self._pending(key).values())
+
+    def pending_deadlines(self, key: str) -> dict[str, dict[str, str]]:
+        """The pending deadlines of a case, to change; marks them changed."""
+        self.deadlines_changed.add(key)
+        return self._pending(key)
+
+    def _pending(self, key: str) -> dict[str, dict[str, str]]:
+        pending = self._deadlines.get(key)
+        if pending is None:
+            stored = json.loads(self.cases[key]["deadlines"])
+            pending = self._deadlines[key] = {d["key"]: d for d in stored}
+        return pending
+
+    def invoices_of(self, key: str) -> dict[str, dict[str, Any]]:
+        """The invoices of a case, by number, to change."""
+        invoices = self._invoices.get(key)
+        if invoices is None:
+            stored = json.loads(self.cases[key]["invoices"])
+            invoices = self._invoices[key] = {i["number"]: i for i in stored}
+        return invoices
 
     # -- applying --------------------------------------------------------------
 
@@ -148,6 +175,9 @@ class ViewChanges:
             "deadlines": "[]",
         }
         self._keep(key, row)
+        self.new_cases.add(key)
+        self._deadlines[key] = {}
+        self.deadlines_changed.add(key)
         self._invoices[key] = {
             invoice.number: _opened_invoice(invoice, limit)
             for invoice, limit in zip(
@@ -204,7 +234,7 @@ def _touch(row: Row, event: Any) -> None:
 
 def _deadline_set(vc: ViewChanges, key: str, row: Row, _n: int, e: Any) -> None:
     d = e.deadline
-    vc._deadlines[key][d.key] = {
+    vc.pending_deadlines(key)[d.key] = {
         "key": d.key,
         "kind": d.kind.value,
         "due_on": d.due_on.isoformat(),
@@ -213,11 +243,11 @@ def _deadline_set(vc: ViewChanges, key: str, row: Row, _n: int, e: Any) -> None:
 
 
 def _deadline_fired(vc: ViewChanges, key: str, row: Row, _n: int, e: Any) -> None:
-    vc._deadlines[key].pop(e.key, None)
+    vc.pending_deadlines(key).pop(e.key, None)
 
 
 def _drop_instalments(vc: ViewChanges, key: str, row: Row, _n: int, e: Any) -> None:
-    pending = vc._deadlines[key]
+    pending = vc.pending_deadlines(key)
     for name in [k for k, d in pending.items() if d["kind"] == "instalment"]:
         del pending[name]
     row["interest_frozen"] = False
@@ -226,20 +256,20 @@ def _drop_instalments(vc: ViewChanges, key: str, row: Row, _n: int, e: Any) -> N
 def _costs(vc: ViewChanges, key: str, row: Row, _n: int, e: ev.CostsCharged) -> None:
     row["costs_charged_cents"] += e.total.cents
     for share in e.shares:
-        vc._invoices[key][share.invoice_number]["costs_open"] += share.amount.cents
+        vc.invoices_of(key)[share.invoice_number]["costs_open"] += share.amount.cents
     _touch(row, e)
 
 
 def _interest(vc: ViewChanges, key: str, row: Row, _n: int, e: Any) -> None:
     for line in e.lines:
-        invoice = vc._invoices[key][line.invoice_number]
+        invoice = vc.invoices_of(key)[line.invoice_number]
         invoice["interest"] = _interest_json(line.state_after)
 
 
 def _paid(vc: ViewChanges, key: str, row: Row, n: int, e: ev.PaymentReceived) -> None:
     principal = 0
     for share in e.shares:
-        invoice = vc._invoices[key][share.invoice_number]
+        invoice = vc.invoices_of(key)[share.invoice_number]
         invoice["costs_open"] -= share.costs.cents
         invoice["interest"] = _interest_json(share.interest_after)
         principal += share.principal.cents
@@ -286,13 +316,13 @@ def _assessed(vc: ViewChanges, key: str, row: Row, _n: int, e: Any) -> None:
 
 
 def _renewed(vc: ViewChanges, key: str, row: Row, _n: int, e: Any) -> None:
-    vc._invoices[key][e.invoice_number]["limitation_date"] = (
+    vc.invoices_of(key)[e.invoice_number]["limitation_date"] = (
         e.limitation_date.isoformat()
     )
 
 
 def _barred(vc: ViewChanges, key: str, row: Row, _n: int, e: Any) -> None:
-    vc._invoices[key][e.invoice_number]["time_barred"] = True
+    vc.invoices_of(key)[e.invoice_number]["time_barred"] = True
 
 
 def _closed(vc: ViewChanges, key: str, row: Row, _n: int, e: ev.CaseClosed) -> None:
@@ -300,7 +330,7 @@ def _closed(vc: ViewChanges, key: str, row: Row, _n: int, e: ev.CaseClosed) -> N
     row["close_reason"] = e.reason.value
     row["handling_fee_due_cents"] = e.handling_fee_due.cents
     row["interest_frozen"] = False
-    vc._deadlines[key].clear()
+    vc.pending_deadlines(key).clear()
     vc._count(row["client_id"], e.on, f"closed:{e.reason.value}")
     vc._count(row["client_id"], e.on, "handling_fee_cents", e.handling_fee_due.cents)
 

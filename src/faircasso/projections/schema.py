@@ -71,14 +71,16 @@ class ViewTables:
 def view_tables(metadata: MetaData, version: int) -> ViewTables:
     """Define (or look up) the view tables of ``version`` in ``metadata``."""
     suffix = f"_v{version}"
-    existing = metadata.tables.get(f"fc_case_status{suffix}")
+    # Tables of a schema are known to the metadata as "schema.name".
+    prefix = f"{metadata.schema}." if metadata.schema else ""
+    existing = metadata.tables.get(f"{prefix}fc_case_status{suffix}")
     if existing is not None:
         return ViewTables(
             version,
             existing,
-            metadata.tables[f"fc_deadlines{suffix}"],
-            metadata.tables[f"fc_payments{suffix}"],
-            metadata.tables[f"fc_portfolio{suffix}"],
+            metadata.tables[f"{prefix}fc_deadlines{suffix}"],
+            metadata.tables[f"{prefix}fc_payments{suffix}"],
+            metadata.tables[f"{prefix}fc_portfolio{suffix}"],
         )
     return ViewTables(
         version,

@@ -18,6 +18,7 @@ position, so two writers never apply the same events.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -28,13 +29,15 @@ from sqlalchemy import Engine as SqlEngine
 from sqlalchemy import MetaData, create_engine, event, select, text
 
 from faircasso.projections.schema import ViewTables, meta_tables, view_tables
-from faircasso.projections.writer import Dialect, ViewWriter, current_version_sql
+from faircasso.projections.fold import Row
+from faircasso.projections.writer import Dialect, ViewWriter, current_position_sql
 from faircasso.storage.store import CaseStore
 from faircasso.storage.urls import StoreURL
 
 logger = logging.getLogger(__name__)
 
 VIEWS = "views"
+_RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
 BATCH = 1000
 
 
@@ -49,7 +52,13 @@ class Views:
         self.current_table, self.tracking_table = meta_tables(self.metadata)
         self.sql: SqlEngine = _sql_engine(url)
         self._writers: dict[int, ViewWriter] = {}
-        self._version_sql = current_version_sql(self.dialect)
+        self._position_sql = current_position_sql(self.dialect)
+        tracking = self.dialect.name("fc_view_tracking")
+        self._advance_sql = (
+            f"UPDATE {tracking} SET position = ? WHERE version = ? AND position = ? "
+            "RETURNING position"
+        )
+        self._rows = _RowCache()
         if create_tables:
             self._create()
 
@@ -111,21 +120,61 @@ class Views:
     def after_insert(
         self, events: Sequence[Any]
     ) -> Callable[[Any, Sequence[int]], None]:
-        """A hook that applies ``events`` in the transaction that inserts them."""
+        """A hook that applies ``events`` in the transaction that inserts them.
+
+        Call :meth:`committed` once that transaction committed, so the
+        rows it wrote can spare the next command a read.
+        """
 
         def hook(cursor: Any, ids: Sequence[int]) -> None:
-            cursor.execute(self._version_sql, (VIEWS,))
-            writer = self.writer(int(cursor.fetchone()["version"]))
-            position = writer.position(cursor)
-            first = ids[0]
-            # Events another writer stored without views are applied first,
-            # so the views never skip one.
-            if position < first - 1 or self.dialect.postgres:
-                self._apply_range(cursor, writer, position, first - 1)
-            writer.apply(cursor, list(zip(ids, events, strict=True)))
-            writer.set_position(cursor, ids[-1])
+            if not self._advanced_in_step(cursor, events, ids):
+                self._catch_up_and_apply(cursor, events, ids)
 
         return hook
+
+    def _advanced_in_step(
+        self, cursor: Any, events: Sequence[Any], ids: Sequence[int]
+    ) -> bool:
+        """The quick way, on SQLite, when this process wrote the last events.
+
+        SQLite numbers events without gaps, so the views are in step when
+        their position is the number just before the first new event;
+        moving the position on only if so tells in one statement.
+        """
+        version = self._rows.version
+        if self.dialect.postgres or not version or not _RETURNING:
+            return False
+        cursor.execute(self._advance_sql, (ids[-1], version, ids[0] - 1))
+        if cursor.fetchone() is None:
+            return False
+        writer = self.writer(version)
+        known = self._rows.valid_at(version, ids[0] - 1)
+        rows = writer.apply(cursor, list(zip(ids, events, strict=True)), known)
+        self._rows.stage(version, ids[-1], rows, fresh=known is None)
+        return True
+
+    def _catch_up_and_apply(
+        self, cursor: Any, events: Sequence[Any], ids: Sequence[int]
+    ) -> None:
+        cursor.execute(self._position_sql, (VIEWS,))
+        found = cursor.fetchone()
+        version, position = int(found["version"]), int(found["position"])
+        writer = self.writer(version)
+        # Events another writer stored without views are applied first,
+        # so the views never skip one.
+        if position < ids[0] - 1 or self.dialect.postgres:
+            self._apply_range(cursor, writer, position, ids[0] - 1)
+        rows = writer.apply(cursor, list(zip(ids, events, strict=True)))
+        writer.set_position(cursor, ids[-1])
+        self._rows.stage(version, ids[-1], rows, fresh=True)
+
+    def committed(self) -> None:
+        """The transaction the last hook ran in committed."""
+        self._rows.confirm()
+
+    def rolled_back(self) -> None:
+        """The transaction the last hook ran in did not commit."""
+        self._rows.clear()
 
     @staticmethod
     def _apply_range(cursor: Any, writer: ViewWriter, after: int, upto: int) -> None:
@@ -185,7 +234,7 @@ class Views:
         with self._write_transaction() as cursor:
             if self.dialect.postgres:
                 cursor.execute(
-                    f"LOCK TABLE {self.dialect.name('stored_events')} IN EXCLUSIVE MODE"
+                    f"LOCK TABLE {self.dialect.events_table} IN EXCLUSIVE MODE"
                 )
             writer = self.writer(new)
             position = writer.position(cursor)
@@ -198,6 +247,16 @@ class Views:
                 ),
                 (new, VIEWS),
             )
+            # Writers still on the old version find no position to move on,
+            # and look up the current version again.
+            cursor.execute(
+                self.dialect.sql(
+                    f"DELETE FROM {self.dialect.name('fc_view_tracking')} "
+                    "WHERE version = ?"
+                ),
+                (old,),
+            )
+        self._rows.clear()
         self._drop_before(old)
         logger.info("views rebuilt as v%d", new)
         return new
@@ -241,6 +300,45 @@ class Views:
     def connect(self) -> Any:
         """A read connection to the views' database."""
         return self.sql.connect()
+
+
+class _RowCache:
+    """Case rows as the last committed live update left them.
+
+    Valid only while the views stand at the position that update set: any
+    other writer moves the position, and then the rows are read again.
+    """
+
+    limit = 20_000
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Row] = {}
+        self.version = 0
+        self.position = -1
+        self._staged: tuple[int, int, list[Row], bool] | None = None
+
+    def valid_at(self, version: int, position: int) -> dict[str, Row] | None:
+        if (version, position) == (self.version, self.position):
+            return self.rows
+        return None
+
+    def stage(self, version: int, position: int, rows: list[Row], fresh: bool) -> None:
+        self._staged = (version, position, rows, fresh)
+
+    def confirm(self) -> None:
+        if self._staged is None:
+            return
+        version, position, rows, fresh = self._staged
+        self._staged = None
+        if fresh or len(self.rows) > self.limit:
+            self.rows = {}
+        self.rows.update((row["case_id"], row) for row in rows)
+        self.version, self.position = version, position
+
+    def clear(self) -> None:
+        self._staged = None
+        self.rows = {}
+        self.position = -1
 
 
 def _sql_engine(url: StoreURL) -> SqlEngine:

@@ -9,7 +9,7 @@ SQLite and PostgreSQL, which share the upsert syntax.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -37,6 +37,12 @@ class Dialect:
         return f'"{self.schema}"."{table}"' if self.schema else f'"{table}"'
 
     @property
+    def events_table(self) -> str:
+        """The events table on PostgreSQL, which eventsourcing names after the
+        application (``faircasso_events``); SQLite's is ``stored_events``."""
+        return self.name("faircasso_events")
+
+    @property
     def lock_row(self) -> str:
         """Clause that locks a selected row until the transaction ends."""
         return " FOR UPDATE" if self.postgres else ""
@@ -46,7 +52,7 @@ class Dialect:
         if self.postgres:
             return (
                 "SELECT notification_id AS id, originator_id, originator_version, "
-                f"topic, state FROM {self.name('stored_events')} "
+                f"topic, state FROM {self.events_table} "
                 "WHERE notification_id > %s AND notification_id <= %s "
                 "ORDER BY notification_id LIMIT %s"
             )
@@ -59,9 +65,7 @@ class Dialect:
     def max_notification(self) -> str:
         """SQL for the newest notification id."""
         if self.postgres:
-            return (
-                f"SELECT MAX(notification_id) AS id FROM {self.name('stored_events')}"
-            )
+            return f"SELECT MAX(notification_id) AS id FROM {self.events_table}"
         return "SELECT MAX(rowid) AS id FROM stored_events"
 
 
@@ -76,7 +80,9 @@ class ViewWriter:
         status = tables.case_status
         self._columns = [c.name for c in status.columns]
         self._select_cases = f"SELECT * FROM {d.name(status.name)} WHERE case_id IN "
-        self._upsert_case = d.sql(_upsert(d, status, ("case_id",)))
+        self._insert_case = d.sql(_upsert(d, status, ("case_id",)))
+        self._update_columns = [c for c in self._columns if c != "case_id"]
+        self._updates: dict[tuple[str, ...], str] = {}
         deadlines = tables.deadlines
         self._delete_deadlines = d.sql(
             f"DELETE FROM {d.name(deadlines.name)} WHERE case_id = ?"
@@ -143,36 +149,37 @@ class ViewWriter:
 
     # -- writing ---------------------------------------------------------------
 
-    def apply(self, cursor: Any, items: Sequence[tuple[int, Any]]) -> None:
-        """Fold ``items`` (notification id, event) and write the changes."""
-        changes = ViewChanges(lambda keys: self.load_cases(cursor, keys))
+    def apply(
+        self,
+        cursor: Any,
+        items: Sequence[tuple[int, Any]],
+        known: Mapping[str, Row] | None = None,
+    ) -> list[Row]:
+        """Fold ``items`` (notification id, event) and write the changes.
+
+        ``known`` holds case rows as they are stored now, which spares
+        reading them. Returns the case rows as written.
+        """
+
+        def load(keys: list[str]) -> dict[str, Row]:
+            found = {k: dict(known[k]) for k in keys if known and k in known}
+            missing = [k for k in keys if k not in found]
+            if missing:
+                found.update(self.load_cases(cursor, missing))
+            return found
+
+        changes = ViewChanges(load)
         changes.prepare(event for _, event in items)
         for notification_id, event in items:
             changes.apply(notification_id, event)
-        self.flush(cursor, changes)
+        return self.flush(cursor, changes)
 
-    def flush(self, cursor: Any, changes: ViewChanges) -> None:
-        """Write what ``changes`` gathered."""
+    def flush(self, cursor: Any, changes: ViewChanges) -> list[Row]:
+        """Write what ``changes`` gathered; returns the case rows written."""
         rows = changes.rows()
         if rows:
-            cursor.executemany(
-                self._upsert_case, [[r[c] for c in self._columns] for r in rows]
-            )
-            cursor.executemany(self._delete_deadlines, [(r["case_id"],) for r in rows])
-            deadlines = [
-                (
-                    r["case_id"],
-                    d["key"],
-                    r["client_id"],
-                    d["kind"],
-                    d["due_on"],
-                    d["subject"],
-                )
-                for r in rows
-                for d in changes.deadlines_of(r["case_id"])
-            ]
-            if deadlines:
-                cursor.executemany(self._insert_deadline, deadlines)
+            self._write_cases(cursor, changes, rows)
+            self._write_deadlines(cursor, changes, rows)
         if changes.payments:
             columns = [c.name for c in self.tables.payments.columns]
             cursor.executemany(
@@ -184,15 +191,73 @@ class ViewWriter:
                 self._add_counter,
                 [(*key, value) for key, value in changes.counters.items() if value],
             )
+        return rows
+
+    def _write_cases(self, cursor: Any, changes: ViewChanges, rows: list[Row]) -> None:
+        new = [r for r in rows if r["case_id"] in changes.new_cases]
+        old = [r for r in rows if r["case_id"] not in changes.new_cases]
+        if new:
+            cursor.executemany(
+                self._insert_case, [[r[c] for c in self._columns] for r in new]
+            )
+        # An existing row is updated in the columns that changed only: most
+        # events touch two or three of them.
+        groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        for row in old:
+            stored = changes.stored[row["case_id"]]
+            columns = tuple(c for c in self._update_columns if row[c] != stored.get(c))
+            if columns:
+                values = [row[c] for c in columns] + [row["case_id"]]
+                groups.setdefault(columns, []).append(values)
+        for columns, values in groups.items():
+            cursor.executemany(self._update_sql(columns), values)
+
+    def _update_sql(self, columns: tuple[str, ...]) -> str:
+        sql = self._updates.get(columns)
+        if sql is None:
+            assignments = ", ".join(f'"{c}" = ?' for c in columns)
+            table = self.dialect.name(self.tables.case_status.name)
+            sql = self.dialect.sql(
+                f"UPDATE {table} SET {assignments} WHERE case_id = ?"
+            )
+            self._updates[columns] = sql
+        return sql
+
+    def _write_deadlines(
+        self, cursor: Any, changes: ViewChanges, rows: list[Row]
+    ) -> None:
+        changed = [r for r in rows if r["case_id"] in changes.deadlines_changed]
+        if not changed:
+            return
+        cursor.executemany(self._delete_deadlines, [(r["case_id"],) for r in changed])
+        deadlines = [
+            (
+                r["case_id"],
+                d["key"],
+                r["client_id"],
+                d["kind"],
+                d["due_on"],
+                d["subject"],
+            )
+            for r in changed
+            for d in changes.deadlines_of(r["case_id"])
+        ]
+        if deadlines:
+            cursor.executemany(self._insert_deadline, deadlines)
 
     def set_position(self, cursor: Any, position: int) -> None:
         """Record that events up to ``position`` are applied."""
         cursor.execute(self._set_position, (position, self.tables.version))
 
 
-def current_version_sql(dialect: Dialect) -> str:
-    """SQL for the version readers and live updates use now."""
-    return dialect.sql(f"SELECT version FROM {dialect.name(CURRENT)} WHERE name = ?")
+def current_position_sql(dialect: Dialect) -> str:
+    """SQL for the current version and its position, locking the position."""
+    lock = " FOR UPDATE OF t" if dialect.postgres else ""
+    return dialect.sql(
+        f"SELECT t.version AS version, t.position AS position "
+        f"FROM {dialect.name(CURRENT)} c JOIN {dialect.name(TRACKING)} t "
+        f"ON t.version = c.version WHERE c.name = ?{lock}"
+    )
 
 
 def _insert(dialect: Dialect, table: Table) -> str:
