@@ -76,3 +76,44 @@ def rf_bodies() -> st.SearchStrategy[str]:
 def payment_numbers() -> st.SearchStrategy[int]:
     """Numbers that fit a Dutch 16-digit payment reference: up to 15 digits."""
     return st.integers(min_value=0, max_value=10**15 - 1)
+
+
+# -- cases (engine) ----------------------------------------------------------------
+
+
+@st.composite
+def case_openings(
+    draw: st.DrawFn, clients: tuple[str, ...] = ("ACME",)
+) -> dict[str, object]:
+    """The fields of an open-case command: one to three invoices past due.
+
+    About one invoice in four fell due long enough ago to be time-barred
+    on opening, so the rules about limitation are met too.
+    """
+    invoices = []
+    for number in range(1, draw(st.integers(1, 3)) + 1):
+        old = draw(st.integers(0, 3)) == 0
+        first = date(2019, 1, 1) if old else date(2025, 1, 1)
+        due = draw(dates(first, date(2025, 12, 31)))
+        issued = due - timedelta(days=draw(st.integers(0, 60)))
+        invoices.append(
+            {
+                "number": f"F-{number}",
+                "invoice_date": issued.isoformat(),
+                "due_date": due.isoformat(),
+                "principal": str(draw(money(1, 2_000_000)).amount),
+                "consumer_sale": old and draw(st.booleans()),
+            }
+        )
+    kind = draw(st.sampled_from(["consumer", "business"]))
+    return {
+        "client": draw(st.sampled_from(clients)),
+        "reference": "C-4711",
+        "debtor": {"name": "Jan de Vries", "kind": kind},
+        "invoices": invoices,
+    }
+
+
+def payment_amounts() -> st.SearchStrategy[Money]:
+    """Payments from a cent to a few thousand euros, small ones more often."""
+    return st.one_of(money(1, 10_000), money(10_000, 500_000))

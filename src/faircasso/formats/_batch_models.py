@@ -45,7 +45,7 @@ OPTIONAL_CSV_COLUMNS: Final = frozenset(
 
 
 class _Fields(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", cache_strings=False)
 
 
 class CsvCaseFields(_Fields):
@@ -156,7 +156,7 @@ class Fingerprints:
     _EMPTY: Final = 0
 
     def __init__(self) -> None:
-        self._slots = array("Q", bytes(8 * 1024))
+        self._slots = array("Q", [self._EMPTY]) * 1024
         self._count = 0
 
     def add(self, key: Hashable) -> bool:
@@ -182,7 +182,7 @@ class Fingerprints:
 
     def _grow(self) -> None:
         old = self._slots
-        self._slots = array("Q", bytes(16 * len(old)))
+        self._slots = array("Q", [self._EMPTY]) * (2 * len(old))
         for fingerprint in old:
             if fingerprint != self._EMPTY:
                 self._insert(fingerprint)

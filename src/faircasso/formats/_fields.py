@@ -163,6 +163,8 @@ def first_problem(error: ValidationError) -> tuple[tuple[int | str, ...], Any, s
     """The location, input and expected text of a validation's first error."""
     detail = error.errors()[0]
     value = None if detail["type"] == "missing" else detail["input"]
+    if isinstance(value, Decimal):
+        value = str(value)
     return tuple(detail["loc"]), value, _expected(detail)
 
 

@@ -203,8 +203,11 @@ def _runs_of_one_case(layout: _Layout, rows: Iterator[Row]) -> Iterator[Run]:
 def _check_not_seen(
     file: str, line: int, key: tuple[str, str], seen: Fingerprints
 ) -> None:
-    """Refuse a case whose rows are split over separate places in the file."""
-    if not seen.add(key):
+    """Refuse a case whose rows are split over separate places in the file.
+
+    A row without client or reference is left to the field checks.
+    """
+    if "" not in key and not seen.add(key):
         client, reference = key
         raise InputFileError(
             file,
@@ -366,6 +369,7 @@ def _json_cases(file: str, collector: Collector) -> Iterator[CaseSubmission]:
 def _json_batch(file: str) -> JsonBatch:
     """The parsed file with its format and version checked."""
     # Limitation: a JSON batch is loaded whole; send very large batches as CSV.
+    # Limitation: a key repeated in one JSON object keeps its last value.
     try:
         with open(file, encoding="utf-8-sig") as handle:
             data = json.load(handle, parse_float=Decimal)

@@ -100,6 +100,8 @@ def make_dutch_payment_reference(number: int | str) -> str:
     return f"{_dutch_check_digit(padded)}{padded}"
 
 
+# Limitation: only the 16-digit form is made and checked, not the shorter
+# 7- and 9- to 14-digit forms with a length code.
 def is_valid_dutch_payment_reference(ref: str) -> bool:
     """True when ``ref`` is 16 digits whose first digit checks the other 15.
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
-from faircasso.domain.errors import InputFileError, InvalidValueError
+from faircasso.domain.errors import FaircassoError, InvalidValueError
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +54,15 @@ class Collector:
         self.errors = errors
         self.rejected: list[Rejected] = []
 
-    def reject(self, record_location: str, raw: str, error: InputFileError) -> None:
+    def reject(self, record_location: str, raw: str, error: FaircassoError) -> None:
         """Raise ``error`` when raising, else remember the record."""
         if self.errors == "raise":
             raise error
 
         logger.warning(
-            "Rejected the record at %s, field %r", error.location, error.field
+            "Rejected the record at %s: %s",
+            record_location,
+            type(error).__name__,
         )
         self.rejected.append(Rejected(record_location, raw, str(error)))
 
