@@ -1,58 +1,18 @@
-"""Shared fixtures: engines on every kind of store, and a sample client."""
+"""Shared fixtures: engines on every kind of store, and a sample client.
+
+The helpers they use live in ``stores.py``, which tests import directly.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 
 from faircasso.domain.clock import VirtualClock
 from faircasso.engine import Engine
-
-POSTGRES_VARIABLE = "FAIRCASSO_TEST_POSTGRES_URL"
-START = date(2026, 1, 5)
-
-BACKENDS = ["memory", "sqlite", "postgres"]
-
-
-def postgres_url() -> str | None:
-    """The PostgreSQL server the tests may use, if one is named."""
-    return os.environ.get(POSTGRES_VARIABLE) or None
-
-
-def fresh_postgres_url() -> str:
-    """A URL with a schema of its own on the test server; skips without one."""
-    base = postgres_url()
-    if base is None:
-        pytest.skip(f"no PostgreSQL server: set {POSTGRES_VARIABLE} to run this")
-    return f"{base}?schema=t_{uuid4().hex[:12]}"
-
-
-def drop_schema(url: str) -> None:
-    """Remove a test schema and everything in it."""
-    import psycopg
-
-    from faircasso.storage.urls import parse_url
-
-    parsed = parse_url(url)
-    with psycopg.connect(
-        host=parsed.host, port=parsed.port, user=parsed.user, dbname=parsed.dbname,
-        autocommit=True,
-    ) as conn:  # fmt: skip
-        conn.execute(f'DROP SCHEMA IF EXISTS "{parsed.schema}" CASCADE')
-
-
-def url_for(backend: str, tmp_path: Path) -> str:
-    """A fresh store URL of the given kind."""
-    if backend == "memory":
-        return "memory://"
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'faircasso.db'}"
-    return fresh_postgres_url()
+from stores import BACKENDS, START, add_client, drop_schema, url_for
 
 
 @pytest.fixture(params=BACKENDS)
@@ -76,39 +36,3 @@ def engine(clock: VirtualClock) -> Iterator[Engine]:
     with Engine("memory://", clock=clock) as engine:
         add_client(engine)
         yield engine
-
-
-def add_client(engine: Engine, code: str = "ACME", **terms: object) -> None:
-    """Register a client with a default agreement."""
-    agreement = {
-        "handling_fee": "25.00",
-        "can_deduct_vat": True,
-        "portfolio": "consumer",
-        "legal_threshold": "500.00",
-    }
-    agreement.update(terms)  # type: ignore[arg-type]
-    engine.register_client(code, f"{code} B.V.", agreement=agreement)
-
-
-def open_consumer_case(
-    engine: Engine,
-    reference: str = "C-4711",
-    principal: str = "1000.00",
-    *,
-    client: str = "ACME",
-    due: date = date(2025, 12, 1),
-) -> object:
-    """Open a consumer case with one invoice; returns its id."""
-    return engine.open_case(
-        client=client,
-        reference=reference,
-        debtor={"name": "Jan de Vries", "kind": "consumer"},
-        invoices=[
-            {
-                "number": f"F-{reference}",
-                "invoice_date": "2025-11-01",
-                "due_date": due.isoformat(),
-                "principal": principal,
-            }
-        ],
-    )

@@ -790,6 +790,9 @@ class Case(Aggregate):
         for book in list(self.books.values()):
             if book.principal_open.is_zero() or book.time_barred:
                 continue
+            # Limitation runs from the due date: before it, nothing to interrupt.
+            if on < book.invoice.due_date:
+                continue
             result = rules.limitation(
                 book.invoice, (*book.interruptions, on), running=book.limitation_date
             )
