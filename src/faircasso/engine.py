@@ -19,7 +19,7 @@ import os
 import random
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -32,7 +32,13 @@ from eventsourcing.persistence import IntegrityError
 
 from faircasso.domain.calendar import CALENDAR_ID, Calendar
 from faircasso.domain.case import Case, replay
-from faircasso.domain.client import Client, case_id_for, client_id_for
+from faircasso.domain.client import (
+    Client,
+    ClientAlias,
+    alias_id_for,
+    case_id_for,
+    client_id_for,
+)
 from faircasso.domain.clock import Clock, SystemClock, VirtualClock, using_clock
 from faircasso.domain.errors import (
     ClockError,
@@ -44,6 +50,7 @@ from faircasso.domain.errors import (
     UnknownClientError,
 )
 from faircasso.domain.money import Money
+from faircasso.domain.suspense import SuspenseItem, suspense_id_for
 from faircasso.domain.values import (
     Agreement,
     Assessment,
@@ -69,7 +76,7 @@ logger = logging.getLogger(__name__)
 
 URL_VARIABLE = "FAIRCASSO_DATABASE_URL"
 
-_A = TypeVar("_A", Case, Client)
+_A = TypeVar("_A", Case, Client, Calendar, SuspenseItem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +155,11 @@ class Engine:
                 ) from None
         self.clock = VirtualClock(today)
 
+    @property
+    def views_inline(self) -> bool:
+        """True when the views change in the same transaction as the events."""
+        return self._inline_views
+
     def today(self) -> date:
         """The current business date."""
         return self.clock.today()
@@ -160,20 +172,46 @@ class Engine:
         name: str,
         *,
         agreement: Agreement | AgreementInput | Mapping[str, Any] | None = None,
+        identifiers: Sequence[str] = (),
         on: date | None = None,
     ) -> UUID:
-        """Register a client, and its agreement when given; returns its id."""
+        """Register a client, its agreement and identifiers; returns its id.
+
+        ``identifiers`` (``kvk:...``, ``vat:...``, ``endpoint:...``) let
+        invoices from the client's accounting package find the client.
+        """
         day = on or self.today()
         with using_clock(self.clock):
             client = Client.register(code=code, name=name, on=day)
             if agreement is not None:
                 client.record_agreement(self._agreement(agreement), day)
+            client.record_identifiers(tuple(identifiers), day)
+            aliases = [ClientAlias.register(i, client.code) for i in client.identifiers]
+            self._refuse_taken_identifiers(client.identifiers)
             try:
-                self._save(client)
+                self._save(client, *aliases)
             except IntegrityError:
                 raise DuplicateClientError(client.code) from None
         logger.info("registered client %s", client.id)
         return client.id
+
+    def _refuse_taken_identifiers(self, identifiers: Sequence[str]) -> None:
+        for identifier in identifiers:
+            owner = self.client_for_identifier(identifier)
+            if owner is not None:
+                raise InvalidValueError(
+                    "client identifier",
+                    identifier,
+                    f"one no other client uses; it names client {owner.code}",
+                )
+
+    def client_for_identifier(self, identifier: str) -> Client | None:
+        """The client an identifier (KvK, VAT, electronic address) names."""
+        try:
+            alias = self.store.repository.get(alias_id_for(identifier))
+        except AggregateNotFoundError:
+            return None
+        return self.client(alias.client_code)
 
     def record_agreement(
         self,
@@ -271,6 +309,10 @@ class Engine:
             raise UnknownCaseError(case_id) from None
         if not isinstance(case, Case):
             raise UnknownCaseError(case_id)
+        if version < 1 or case.version < version:
+            raise InvalidValueError(
+                "version", version, f"1 to {case.version}, the events of case {case_id}"
+            )
         return case
 
     def events(self, case_id: UUID) -> list[Any]:
@@ -414,9 +456,11 @@ class Engine:
         on: date | None = None,
     ) -> Case:
         """Record the judgment, with the costs the court awarded."""
-        costs = (
-            Money(awarded_costs) if isinstance(awarded_costs, str) else awarded_costs
-        )
+        costs = None
+        if awarded_costs is not None:
+            costs = validate(
+                "record judgment", PaymentInput, {"amount": awarded_costs}
+            ).amount
         return self._case(
             case_id, "record judgment", lambda c, d: c.record_judgment(d, costs), on
         )
@@ -504,6 +548,44 @@ class Engine:
             given.on,
         )
         return recorded[-1]
+
+    # -- suspense ----------------------------------------------------------------
+
+    def assign_suspense(
+        self, entry_id: str, case_id: UUID, *, on: date | None = None
+    ) -> Case:
+        """Book money held in suspense on the case staff found it belongs to."""
+        with using_clock(self.clock):
+            for attempt in range(1, self._max_attempts + 1):
+                item = self._load(SuspenseItem, suspense_id_for(entry_id), entry_id)
+                case = self.case(case_id)
+                item.assign(case_id, on or self.today())
+                case.record_payment(
+                    item.booked_on,
+                    item.amount,
+                    payment_id=item.entry_id,
+                    source=item.source,
+                    bank_reference=item.bank_reference,
+                )
+                try:
+                    self._save(item, case)
+                except IntegrityError:
+                    self._back_off("assign suspense", case_id, attempt)
+                    continue
+                logger.info("assigned held money to case %s", case_id)
+                return case
+        raise ConcurrencyConflictError(str(case_id), self._max_attempts)
+
+    def save_together(self, *aggregates: Any) -> None:
+        """Save the new events of several aggregates in one transaction.
+
+        Raises ``eventsourcing.persistence.IntegrityError`` when another
+        writer changed one of them meanwhile; nothing is saved then.
+        """
+        changed = [a for a in aggregates if a.pending_events]
+        if changed:
+            with using_clock(self.clock):
+                self._save(*changed)
 
     # -- time ------------------------------------------------------------------
 
@@ -597,6 +679,10 @@ class Engine:
         if not isinstance(aggregate, kind):
             if kind is Client:
                 raise UnknownClientError(label)
+            if kind is SuspenseItem:
+                raise InvalidValueError(
+                    "suspense entry", label, "an entry held in suspense"
+                )
             raise UnknownCaseError(label)
         return aggregate
 

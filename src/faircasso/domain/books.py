@@ -100,14 +100,20 @@ class Arrangement:
     """An instalment plan proposed to or agreed with the debtor.
 
     ``paid`` counts what the debtor paid since the plan was agreed;
-    ``missed`` the instalments found unpaid on their due date.
+    ``missed_numbers`` the instalments found unpaid on their due date, each
+    once, however it was found.
     """
 
     instalments: tuple[Instalment, ...]
     tolerance: int
     agreed_on: date | None = None
     paid: Money = ZERO
-    missed: int = 0
+    missed_numbers: tuple[int, ...] = ()
+
+    @property
+    def missed(self) -> int:
+        """How many instalments were missed."""
+        return len(self.missed_numbers)
 
     @property
     def total(self) -> Money:

@@ -28,9 +28,11 @@ from faircasso.domain.books import (
     DeadlineKind,
     InvoiceBook,
 )
+from faircasso.domain.case_money import CaseMoney
 from faircasso.domain.errors import (
     AttachmentNotAllowedError,
     CommandNotAllowedError,
+    InvalidInvoiceError,
     InvalidValueError,
     ReferralPauseError,
     TimeBarredError,
@@ -63,7 +65,7 @@ _MANUAL_CLOSE_REASONS = frozenset(
 )
 
 
-class Case(Aggregate):
+class Case(CaseMoney, Aggregate):
     """A collection case: one client's claim of one or more invoices."""
 
     client_id: UUID
@@ -90,7 +92,7 @@ class Case(Aggregate):
     close_reason: CloseReason | None
     closed_on: date | None
     handling_fee_due: Money
-    payment_ids: frozenset[str]
+    payments: dict[str, ev.PaymentRecord]
 
     def __init__(self) -> None:
         """State comes from the events; see the class method that makes one."""
@@ -124,7 +126,7 @@ class Case(Aggregate):
         assessed it and calls :meth:`accept` or :meth:`reject`.
         """
         reference = require_text("case reference", reference, max_length=64)
-        _check_invoices(reference, invoices)
+        _check_invoices(reference, invoices, on)
         limits = [rules.limitation(invoice, ()) for invoice in invoices]
         case = cls._create(
             ev.CaseOpened,
@@ -214,15 +216,6 @@ class Case(Aggregate):
     def paid(self) -> Money:
         """All money received for the case, surplus included."""
         return self.received
-
-    def interest_on(self, day: date) -> Money:
-        """Interest owed on ``day``: accrued so far plus what ran since."""
-        lines, _ = self._accrual_lines(day)
-        return self.interest_open + total_of(line.amount for line in lines)
-
-    def balance_on(self, day: date) -> Money:
-        """What the debtor owes on ``day``, interest up to that day included."""
-        return self.balance - self.interest_open + self.interest_on(day)
 
     def next_deadline(self) -> Deadline | None:
         """The earliest pending deadline, if any."""
@@ -391,6 +384,10 @@ class Case(Aggregate):
         if not any(i.number == number for i in arrangement.instalments):
             known = len(arrangement.instalments)
             raise InvalidValueError("instalment number", number, f"1 to {known}")
+        if number in arrangement.missed_numbers:
+            raise InvalidValueError(
+                "instalment number", number, "an instalment not yet recorded as missed"
+            )
         self.trigger_event(ev.InstalmentMissed, on=on, number=number)
         if rules.in_default(arrangement.missed + 1, arrangement.tolerance):
             state = self._decide("default_arrangement", on)
@@ -584,155 +581,6 @@ class Case(Aggregate):
             rules=(settlement.record,),
         )
 
-    # -- money -----------------------------------------------------------------
-
-    def record_payment(
-        self,
-        on: date,
-        amount: Money,
-        *,
-        payment_id: str,
-        designated_invoice: str | None = None,
-        source: str = "",
-    ) -> bool:
-        """Record money received; returns False when it was recorded before.
-
-        Money is recorded in every phase, a closed case included: what is
-        owed is allocated (arts. 6:43-6:44 BW), the rest is kept as surplus
-        for refund. The payment is booked on the case's last business date
-        if it arrived earlier. A payment that clears an open case closes it.
-        """
-        require_positive(amount, "A payment")
-        payment_id = require_text("payment id", payment_id, max_length=120)
-        if payment_id in self.payment_ids:
-            return False
-        if designated_invoice is not None and designated_invoice not in self.books:
-            known = ", ".join(sorted(self.books))
-            raise InvalidValueError(
-                "designated invoice", designated_invoice, f"one of {known}"
-            )
-        booked_on = max(on, self.last_on)
-        if self.is_open:
-            self._accrue_interest(booked_on)
-        self._book_payment(
-            booked_on, on, amount, payment_id, designated_invoice, source
-        )
-        if self.is_open and self.balance.is_zero():
-            self._close_as_paid(booked_on)
-        return True
-
-    def _book_payment(
-        self,
-        on: date,
-        received_on: date,
-        amount: Money,
-        payment_id: str,
-        designated: str | None,
-        source: str,
-    ) -> None:
-        allocation = rules.allocate(amount, self.books.values(), on, designated)
-        settlement = rules.settle(allocation)
-        shares = tuple(
-            ev.PaymentShare(
-                invoice_number=line.key,
-                costs=line.costs,
-                interest=line.interest,
-                principal=line.principal,
-                interest_after=rules.after_payment(
-                    self.books[line.key].interest, line.interest, line.principal
-                ),
-            )
-            for line in allocation.lines
-            if not (line.costs + line.interest + line.principal).is_zero()
-        )
-        self.trigger_event(
-            ev.PaymentReceived,
-            on=on,
-            payment_id=payment_id,
-            received_on=received_on,
-            amount=amount,
-            shares=shares,
-            surplus=allocation.surplus,
-            to_client=settlement.to_client,
-            to_agency=settlement.to_agency,
-            source=source[:200],
-            rules=(allocation.record, settlement.record),
-        )
-
-    def _close_as_paid(self, on: date) -> None:
-        in_arrangement = self.phase is Phase.ARRANGEMENT
-        reason = (
-            CloseReason.ARRANGEMENT_COMPLETED if in_arrangement else CloseReason.PAID
-        )
-        state = self._decide("pay_off", on)
-        self._record_close(on, state, reason)
-
-    def _collection_costs(self, on: date, base: Money) -> rules.CostsOutcome:
-        return rules.collection_costs(
-            base,
-            debtor=self.debtor.kind,
-            on=on,
-            vat_surcharge=not self.agreement.can_deduct_vat,
-        )
-
-    def _charge_collection_costs(self, on: date, base: Money) -> None:
-        if base.is_zero() or self.collection_costs_on is not None:
-            return
-        costs = self._collection_costs(on, base)
-        self._charge(on, "collection", costs.amount, (costs.record,))
-
-    def _charge(
-        self, on: date, kind: str, amount: Money, records: tuple[Any, ...]
-    ) -> None:
-        books = [b for b in self.books.values() if b.principal_open.is_positive()]
-        books = books or list(self.books.values())
-        parts = amount.split([b.principal_open.cents or 1 for b in books])
-        shares = tuple(
-            ev.CostShare(invoice_number=b.number, amount=part)
-            for b, part in zip(books, parts, strict=True)
-        )
-        self.trigger_event(
-            ev.CostsCharged,
-            on=on,
-            kind=kind,
-            total=amount,
-            shares=shares,
-            rules=records,
-        )
-
-    def _accrual_lines(self, day: date) -> tuple[list[ev.InterestLine], list[Any]]:
-        lines: list[ev.InterestLine] = []
-        records: list[Any] = []
-        if self._has_agreed_arrangement() or not self.is_open:
-            return lines, records
-        for book in self.books.values():
-            if day <= book.interest.accrued_to:
-                continue
-            result, after = rules.accrue(book.interest, self.interest_kind, day)
-            lines.append(ev.InterestLine(book.number, result.amount, after))
-            records.append(result.record)
-        return lines, records
-
-    def _has_agreed_arrangement(self) -> bool:
-        return self.arrangement is not None and self.arrangement.agreed_on is not None
-
-    def _accrue_interest(self, on: date) -> None:
-        lines, records = self._accrual_lines(on)
-        if lines:
-            self.trigger_event(
-                ev.InterestAccrued, on=on, lines=tuple(lines), rules=tuple(records)
-            )
-
-    def _skip_interest_until(self, on: date) -> None:
-        """Move interest accrual to ``on`` without charging the days between."""
-        lines = tuple(
-            ev.InterestLine(b.number, Money.zero(), rules.restart(b.interest, on))
-            for b in self.books.values()
-            if b.interest.accrued_to < on
-        )
-        if lines:
-            self.trigger_event(ev.InterestAccrued, on=on, lines=lines, rules=())
-
     # -- time ------------------------------------------------------------------
 
     def fire_deadlines(self, on: date) -> int:
@@ -761,18 +609,23 @@ class Case(Aggregate):
             self._limitation_reached(day, deadline.subject)
 
     def _letter_term_ended(self, on: date) -> None:
-        if self.state != "amicable.letter_sent":
-            return
-        state = self._decide("end_term", on)
-        self.trigger_event(ev.TermEnded, on=on, state=state)
-        if self.debtor.kind is DebtorKind.CONSUMER:
+        """The term passed: consumer costs are due if collection still runs.
+
+        A reminder sent during the term does not take the costs away; an
+        arrangement, a referral or the legal track reached meanwhile does.
+        """
+        if self.state == "amicable.letter_sent":
+            state = self._decide("end_term", on)
+            self.trigger_event(ev.TermEnded, on=on, state=state)
+        if self.phase is Phase.AMICABLE and self.debtor.kind is DebtorKind.CONSUMER:
             self._charge_collection_costs(on, base=self.principal_open)
 
     def _instalment_due(self, on: date, number: int) -> None:
         arrangement = self.arrangement
         if self.state != "arrangement.active" or arrangement is None:
             return
-        if arrangement.paid < arrangement.due_through(number):
+        missed = number in arrangement.missed_numbers
+        if not missed and arrangement.paid < arrangement.due_through(number):
             self.record_instalment_missed(on, number)
 
     def _limitation_reached(self, on: date, invoice_number: str) -> None:
@@ -836,12 +689,20 @@ class Case(Aggregate):
         return decide(self.state, trigger, case_label=self.label, guards=guards)
 
 
-def _check_invoices(reference: str, invoices: Sequence[Invoice]) -> None:
+def _check_invoices(reference: str, invoices: Sequence[Invoice], on: date) -> None:
     if not invoices:
         raise InvalidValueError(
             "invoices", [], f"at least one invoice for case {reference}"
         )
     numbers = [invoice.number for invoice in invoices]
+    not_due = [i for i in invoices if i.due_date >= on]
+    if not_due:
+        invoice = not_due[0]
+        raise InvalidInvoiceError(
+            invoice.number,
+            f"it is not past its due date {invoice.due_date.isoformat()} on "
+            f"{on.isoformat()}; only unpaid invoices past their due date are handed in",
+        )
     duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
     if duplicates:
         raise InvalidValueError(

@@ -98,6 +98,21 @@ class PaymentShare:
     interest_after: InterestState
 
 
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    """A payment as the case keeps it, so a reversal can undo it exactly."""
+
+    payment_id: str
+    amount: Money
+    received_on: date
+    bank_reference: str
+    shares: tuple[PaymentShare, ...]
+    surplus: Money
+    to_client: Money
+    to_agency: Money
+    reversed: bool = False
+
+
 class CaseEvent(Aggregate.Event):
     """Something that happened to a case on business date ``on``."""
 
@@ -156,7 +171,7 @@ class CaseOpened(CaseEvent, Aggregate.Created):
         case.close_reason = None
         case.closed_on = None
         case.handling_fee_due = Money.zero()
-        case.payment_ids = frozenset()
+        case.payments = {}
 
 
 class _Moved(CaseEvent):
@@ -325,27 +340,95 @@ class PaymentReceived(CaseEvent):
     to_agency: Money
     source: str
     rules: tuple[RuleApplication, ...]
+    bank_reference: str = ""
 
     def apply(self, case: Case) -> None:
-        books = dict(case.books)
-        for share in self.shares:
-            book = books[share.invoice_number]
-            books[share.invoice_number] = replace(
-                book,
-                costs_open=book.costs_open - share.costs,
-                interest=share.interest_after,
-            )
-        case.books = books
-        case.received = case.received + self.amount
-        case.surplus = case.surplus + self.surplus
-        case.to_client = case.to_client + self.to_client
-        case.to_agency = case.to_agency + self.to_agency
-        case.payment_ids = case.payment_ids | {self.payment_id}
+        _apply_shares(case, self.shares, sign=1)
+        _move_money(case, self.amount, self.surplus, self.to_client, self.to_agency)
+        case.payments = {
+            **case.payments,
+            self.payment_id: PaymentRecord(
+                payment_id=self.payment_id,
+                amount=self.amount,
+                received_on=self.received_on,
+                bank_reference=self.bank_reference,
+                shares=self.shares,
+                surplus=self.surplus,
+                to_client=self.to_client,
+                to_agency=self.to_agency,
+            ),
+        }
         case.last_on = max(case.last_on, self.on)
-        if case.arrangement is not None and case.arrangement.agreed_on is not None:
-            case.arrangement = replace(
-                case.arrangement, paid=case.arrangement.paid + self.amount
-            )
+
+
+class PaymentReversed(CaseEvent):
+    """The bank reversed a payment: what it paid off is owed again.
+
+    ``shares`` are the reversed payment's shares, with each invoice's
+    interest state as it is once they are owed again.
+    """
+
+    payment_id: str
+    reversal_id: str
+    amount: Money
+    shares: tuple[PaymentShare, ...]
+    surplus: Money
+    to_client: Money
+    to_agency: Money
+    reason: str
+
+    def apply(self, case: Case) -> None:
+        _apply_shares(case, self.shares, sign=-1)
+        _move_money(case, -self.amount, -self.surplus, -self.to_client, -self.to_agency)
+        payment = case.payments[self.payment_id]
+        case.payments = {
+            **case.payments,
+            self.payment_id: replace(payment, reversed=True),
+        }
+        case.last_on = max(case.last_on, self.on)
+
+
+def _apply_shares(case: Case, shares: tuple[PaymentShare, ...], sign: int) -> None:
+    books = dict(case.books)
+    for share in shares:
+        book = books[share.invoice_number]
+        books[share.invoice_number] = replace(
+            book,
+            costs_open=book.costs_open - share.costs * sign,
+            interest=share.interest_after,
+        )
+    case.books = books
+
+
+def _move_money(
+    case: Case, amount: Money, surplus: Money, to_client: Money, to_agency: Money
+) -> None:
+    case.received = case.received + amount
+    case.surplus = case.surplus + surplus
+    case.to_client = case.to_client + to_client
+    case.to_agency = case.to_agency + to_agency
+    arrangement = case.arrangement
+    if arrangement is not None and arrangement.agreed_on is not None:
+        case.arrangement = replace(arrangement, paid=arrangement.paid + amount)
+
+
+class CreditNoteRecorded(CaseEvent):
+    """A credit note of the client lowered an invoice's principal."""
+
+    invoice_number: str
+    credit_note: str
+    amount: Money
+    interest_after: InterestState
+
+    def apply(self, case: Case) -> None:
+        book = case.books[self.invoice_number]
+        case.books = {
+            **case.books,
+            self.invoice_number: replace(
+                book, credited=book.credited + self.amount, interest=self.interest_after
+            ),
+        }
+        case.last_on = max(case.last_on, self.on)
 
 
 class ArrangementProposed(_Moved):
@@ -383,9 +466,10 @@ class InstalmentMissed(CaseEvent):
     number: int
 
     def apply(self, case: Case) -> None:
-        if case.arrangement is not None:
+        arrangement = case.arrangement
+        if arrangement is not None and self.number not in arrangement.missed_numbers:
             case.arrangement = replace(
-                case.arrangement, missed=case.arrangement.missed + 1
+                arrangement, missed_numbers=(*arrangement.missed_numbers, self.number)
             )
         case.last_on = max(case.last_on, self.on)
 
@@ -501,6 +585,8 @@ EVENT_TYPES: tuple[type[CaseEvent], ...] = (
     CostsCharged,
     InterestAccrued,
     PaymentReceived,
+    PaymentReversed,
+    CreditNoteRecorded,
     ArrangementProposed,
     ArrangementAgreed,
     ArrangementDeclined,

@@ -33,6 +33,31 @@ def case_id_for(client_id: UUID, reference: str) -> UUID:
     return uuid5(_NAMESPACE, f"case:{client_id.hex}:{reference}")
 
 
+def alias_id_for(identifier: str) -> UUID:
+    """The id of the alias that maps a client identifier to its code."""
+    return uuid5(_NAMESPACE, f"client-alias:{normalise_identifier(identifier)}")
+
+
+_IDENTIFIER_KINDS = ("kvk", "vat", "endpoint")
+
+
+def normalise_identifier(identifier: str) -> str:
+    """``kvk:12345678``, ``vat:NL123456789B01`` or ``endpoint:0106:12345678``.
+
+    Spaces are dropped and letters upper-cased after the kind, so the same
+    number written two ways is one identifier.
+    """
+    kind, _, value = identifier.strip().partition(":")
+    value = "".join(value.split()).upper()
+    if kind.lower() not in _IDENTIFIER_KINDS or not value:
+        raise InvalidValueError(
+            "client identifier",
+            identifier,
+            "kvk:NUMBER, vat:NUMBER or endpoint:SCHEME:ID",
+        )
+    return f"{kind.lower()}:{value}"
+
+
 def _recording_time() -> datetime:
     return current_clock().now()
 
@@ -69,6 +94,7 @@ class ClientRegistered(ClientEvent, Aggregate.Created):
         client.name = self.name
         client.agreement = None
         client.registered_on = self.on
+        client.identifiers = ()
 
 
 class AgreementRecorded(ClientEvent):
@@ -80,6 +106,15 @@ class AgreementRecorded(ClientEvent):
         client.agreement = self.agreement
 
 
+class IdentifiersRecorded(ClientEvent):
+    """Identifiers by which the client's own documents name it were recorded."""
+
+    identifiers: tuple[str, ...]
+
+    def apply(self, client: Client) -> None:
+        client.identifiers = tuple(sorted({*client.identifiers, *self.identifiers}))
+
+
 class Client(Aggregate):
     """A creditor with its agreement terms."""
 
@@ -87,6 +122,7 @@ class Client(Aggregate):
     name: str
     agreement: Agreement | None
     registered_on: date
+    identifiers: tuple[str, ...]
 
     def __init__(self) -> None:
         """State comes from the events; see the class method that makes one."""
@@ -106,8 +142,56 @@ class Client(Aggregate):
             raise InvalidValueError("agreement", agreement, "an Agreement")
         self.trigger_event(AgreementRecorded, on=on, agreement=agreement)
 
+    def record_identifiers(self, identifiers: tuple[str, ...], on: date) -> None:
+        """Record the KvK number, VAT number or electronic address of the client.
+
+        Invoices the client's accounting package exports name the client
+        by these; see :func:`normalise_identifier` for the accepted forms.
+        """
+        new = tuple(normalise_identifier(i) for i in identifiers)
+        if set(new) - set(self.identifiers):
+            self.trigger_event(IdentifiersRecorded, on=on, identifiers=new)
+
     def require_agreement(self) -> Agreement:
         """The agreement, or refuse when none is recorded."""
         if self.agreement is None:
             raise AgreementMissingError(self.code)
         return self.agreement
+
+
+class AliasRegistered(Aggregate.Created):
+    """A client identifier now names the client with code ``client_code``."""
+
+    identifier: str
+    client_code: str
+
+    create_timestamp = staticmethod(_recording_time)
+
+    def apply(self, alias: ClientAlias) -> None:
+        alias.identifier = self.identifier
+        alias.client_code = self.client_code
+
+
+class ClientAlias(Aggregate):
+    """Which client an identifier (KvK, VAT, electronic address) belongs to.
+
+    One aggregate per identifier, so an identifier names one client only:
+    a second client claiming it is refused by the store.
+    """
+
+    identifier: str
+    client_code: str
+
+    def __init__(self) -> None:
+        """State comes from the event; see :meth:`register`."""
+
+    @classmethod
+    def register(cls, identifier: str, client_code: str) -> ClientAlias:
+        """Let ``identifier`` name the client ``client_code``."""
+        identifier = normalise_identifier(identifier)
+        return cls._create(
+            AliasRegistered,
+            id=alias_id_for(identifier),
+            identifier=identifier,
+            client_code=client_code,
+        )

@@ -113,6 +113,7 @@ _TABLE: Final[list[tuple[str, str | list[str], str | None, str | None]]] = [
         "legal.attachment",
         "check_attachment_allowed",
     ),
+    ("credit", OPEN, _STAY, None),
     ("withdraw", OPEN, "closed", None),
     ("close", OPEN, "closed", None),
     ("pay_off", OPEN, "closed", None),
@@ -232,7 +233,7 @@ def decide(
 
 def _refusal(state: str, trigger: str, case_label: str) -> CommandNotAllowedError:
     phase, step = split_state(state)
-    allowed = [_words(t) for t in allowed_triggers(state)]
+    allowed = sorted({_words(t) for t in allowed_triggers(state) if t not in _INTERNAL})
     command = _words(trigger)
     if phase is Phase.CLOSED:
         return CaseClosedError(
@@ -254,5 +255,26 @@ def _refusal(state: str, trigger: str, case_label: str) -> CommandNotAllowedErro
     return CommandNotAllowedError(case_label, command, phase.value, step, allowed)
 
 
+# How refusals name a trigger: as the command a user calls. Triggers the
+# case fires by itself are never offered as something to do.
+_COMMAND_WORDS: Final = {
+    "accept": "accept case",
+    "reject": "reject case",
+    "charge_costs": "charge collection costs",
+    "assess": "assess debtor",
+    "miss_instalment": "record instalment missed",
+    "refer_budget_guidance": "refer to budget guidance",
+    "refer_debt_help": "refer to debt help",
+    "refer_wsnp": "refer to the Wsnp",
+    "settle_referral": "end referral",
+    "serve_summons": "record summons served",
+    "obtain_judgment": "record judgment",
+    "serve_judgment": "record judgment served",
+    "credit": "record credit note",
+    "close": "close case",
+}
+_INTERNAL: Final = frozenset({"end_term", "pay_off", "default_arrangement"})
+
+
 def _words(trigger: str) -> str:
-    return trigger.replace("_", " ")
+    return _COMMAND_WORDS.get(trigger, trigger.replace("_", " "))

@@ -109,6 +109,21 @@ def after_payment(
     return interest.apply_principal_payment(state, paid_principal)
 
 
+def restore_payment(
+    state: InterestState, paid_interest: Money, paid_principal: Money
+) -> InterestState:
+    """The interest state with a reversed payment's interest and principal owed again.
+
+    Interest that would have run on the restored principal between the
+    payment and its reversal is not added back.
+    """
+    return replace(
+        state,
+        principal=state.principal + paid_principal,
+        unpaid_interest=state.unpaid_interest + paid_interest,
+    )
+
+
 def allocate(
     amount: Money,
     books: Iterable[InvoiceBook],

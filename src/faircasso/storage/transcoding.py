@@ -27,7 +27,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import resolve_topic
 
-from faircasso.domain import books, case_events, values
+from faircasso.domain import books, case_events, suspense, values
 from faircasso.domain.money import Money
 from faircasso.policies.interest import InterestKind, InterestState
 from faircasso.policies.provenance import RuleApplication
@@ -197,8 +197,10 @@ DATACLASSES: tuple[type[Any], ...] = (
     case_events.CostShare,
     case_events.InterestLine,
     case_events.PaymentShare,
+    case_events.PaymentRecord,
     InterestState,
     RuleApplication,
+    suspense.Proposal,
 )
 
 

@@ -24,6 +24,7 @@ from faircasso.domain.errors import (
     AttachmentNotAllowedError,
     CaseClosedError,
     CommandNotAllowedError,
+    InvalidInvoiceError,
     InvalidValueError,
     NonPositiveAmountError,
     ReferralPauseError,
@@ -203,7 +204,8 @@ def test_a_case_waiting_at_intake_takes_no_letter() -> None:
 
     assert str(refused.value) == (
         "Cannot send letter on case C-4711 in intake/registered. Allowed now: "
-        "accept, charge costs, close, pay off, reject, withdraw."
+        "accept case, charge collection costs, close case, record credit note, "
+        "reject case, withdraw."
     )
     assert state_of(case) == before
 
@@ -396,14 +398,14 @@ def test_a_reminder_after_limitation_has_run_does_not_revive_the_claim() -> None
     assert recorded(case) == ["ReminderSent"]
 
 
-def test_a_letter_before_the_due_date_leaves_limitation_as_it_runs() -> None:
-    case = open_case(invoices=[invoice(due=date(2026, 3, 1))])
+def test_an_invoice_not_yet_due_is_not_taken_in() -> None:
+    with pytest.raises(InvalidInvoiceError) as refused:
+        open_case(invoices=[invoice(due=START)])
 
-    case.send_letter(START)
-
-    assert case.state == "amicable.letter_sent"
-    assert "LimitationRenewed" not in recorded(case)
-    assert case.books["F-1"].limitation_date == date(2031, 3, 2)
+    assert str(refused.value) == (
+        "Invoice 'F-1' is invalid: it is not past its due date 2026-01-05 on "
+        "2026-01-05; only unpaid invoices past their due date are handed in."
+    )
 
 
 def test_contact_and_assessment_are_recorded_without_changing_the_step() -> None:
@@ -593,7 +595,7 @@ def test_no_instalment_is_missed_before_the_plan_is_agreed() -> None:
         case.record_instalment_missed(START, 1)
 
     assert str(refused.value).startswith(
-        "Cannot miss instalment on case C-4711 in arrangement/proposed. "
+        "Cannot record instalment missed on case C-4711 in arrangement/proposed. "
         "Allowed now: agree arrangement,"
     )
     assert state_of(case) == before
@@ -967,33 +969,33 @@ def test_reasons_that_have_their_own_command_are_refused_by_close(
 
 
 EVERY_COMMAND_BUT_PAYMENT: list[tuple[str, Callable[[Case, date], None]]] = [
-    ("accept", lambda c, d: c.accept(d)),
-    ("reject", lambda c, d: c.reject(d)),
+    ("accept case", lambda c, d: c.accept(d)),
+    ("reject case", lambda c, d: c.reject(d)),
     ("send letter", lambda c, d: c.send_letter(d)),
     ("send reminder", lambda c, d: c.send_reminder(d)),
     ("record contact", lambda c, d: c.record_contact(d, ContactChannel.PHONE, "")),
-    ("assess", lambda c, d: c.assess(d, Assessment.ABLE)),
-    ("charge costs", lambda c, d: c.charge_collection_costs(d)),
+    ("assess debtor", lambda c, d: c.assess(d, Assessment.ABLE)),
+    ("charge collection costs", lambda c, d: c.charge_collection_costs(d)),
     (
         "propose arrangement",
         lambda c, d: c.propose_arrangement(d, instalments=2, first_due=d),
     ),
     ("agree arrangement", lambda c, d: c.agree_arrangement(d)),
     ("decline arrangement", lambda c, d: c.decline_arrangement(d)),
-    ("miss instalment", lambda c, d: c.record_instalment_missed(d, 1)),
-    ("refer debt help", lambda c, d: c.refer(d, ReferralKind.DEBT_HELP)),
+    ("record instalment missed", lambda c, d: c.record_instalment_missed(d, 1)),
+    ("refer to debt help", lambda c, d: c.refer(d, ReferralKind.DEBT_HELP)),
     ("end referral", lambda c, d: c.end_referral(d, ReferralOutcome.HELP_ENDED)),
-    ("settle referral", lambda c, d: c.end_referral(d, ReferralOutcome.WRITTEN_OFF)),
+    ("end referral", lambda c, d: c.end_referral(d, ReferralOutcome.WRITTEN_OFF)),
     ("propose legal", lambda c, d: c.propose_legal(d)),
     ("approve legal", lambda c, d: c.approve_legal(d)),
     ("decline legal", lambda c, d: c.decline_legal(d)),
-    ("serve summons", lambda c, d: c.record_summons_served(d)),
-    ("obtain judgment", lambda c, d: c.record_judgment(d, Money("10.00"))),
-    ("serve judgment", lambda c, d: c.record_judgment_served(d)),
+    ("record summons served", lambda c, d: c.record_summons_served(d)),
+    ("record judgment", lambda c, d: c.record_judgment(d, Money("10.00"))),
+    ("record judgment served", lambda c, d: c.record_judgment_served(d)),
     ("grant court leave", lambda c, d: c.grant_court_leave(d)),
     ("lay attachment", lambda c, d: c.lay_attachment(d)),
     ("withdraw", lambda c, d: c.withdraw(d)),
-    ("close", lambda c, d: c.close(d, CloseReason.UNCOLLECTABLE)),
+    ("close case", lambda c, d: c.close(d, CloseReason.UNCOLLECTABLE)),
 ]
 
 

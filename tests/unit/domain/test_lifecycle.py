@@ -10,6 +10,7 @@ from faircasso.domain.errors import (
     ReferralPauseError,
     TimeBarredError,
 )
+from faircasso.domain import lifecycle
 from faircasso.domain.lifecycle import (
     _TABLE,
     ALL_STATES,
@@ -138,7 +139,7 @@ def test_a_trigger_from_a_state_it_does_not_list_is_refused(
     assert type(refused.value) is expected_refusal(trigger, state)
     phase, step = split_state(state)
     assert (refused.value.phase, refused.value.step) == (phase.value, step)
-    assert refused.value.command == trigger.replace("_", " ")
+    assert refused.value.command == lifecycle._words(trigger)
     assert trigger not in allowed_triggers(state)
 
 
@@ -159,8 +160,9 @@ def test_a_referral_pauses_contact_pressure_and_lists_what_is_allowed() -> None:
 
     assert str(refused.value) == (
         "Cannot record contact on case C-4711 in referral/debt_help: collection "
-        "is paused while the debtor is referred for help. Allowed now: assess, "
-        "close, end referral, pay off, refer wsnp, settle referral, withdraw."
+        "is paused while the debtor is referred for help. Allowed now: assess "
+        "debtor, close case, end referral, record credit note, refer to the Wsnp, "
+        "withdraw."
     )
 
 
@@ -171,8 +173,8 @@ def test_a_referral_refuses_other_commands_as_not_allowed() -> None:
     assert type(refused.value) is CommandNotAllowedError
     assert str(refused.value) == (
         "Cannot propose legal on case C-4711 in referral/wsnp. Allowed now: "
-        "assess, close, end referral, pay off, refer wsnp, settle referral, "
-        "withdraw."
+        "assess debtor, close case, end referral, record credit note, refer to "
+        "the Wsnp, withdraw."
     )
 
 
@@ -182,14 +184,15 @@ def test_a_step_out_of_order_is_refused_with_the_steps_allowed_instead() -> None
 
     assert str(refused.value) == (
         "Cannot send letter on case C-4711 in intake/registered. Allowed now: "
-        "accept, charge costs, close, pay off, reject, withdraw."
+        "accept case, charge collection costs, close case, record credit note, "
+        "reject case, withdraw."
     )
     assert refused.value.allowed == (
-        "accept",
-        "charge costs",
-        "close",
-        "pay off",
-        "reject",
+        "accept case",
+        "charge collection costs",
+        "close case",
+        "record credit note",
+        "reject case",
         "withdraw",
     )
 

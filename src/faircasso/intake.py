@@ -1,0 +1,364 @@
+"""Taking in cases from files: CSV and JSON batches, and UBL invoices.
+
+A file is taken in whole or not at all: its cases are written in one
+transaction, a chunk at a time, so a large file never sits in memory
+whole. With ``skip_invalid`` the valid cases are taken in and every
+rejected one is written to a rejects file with its reason; nothing is
+dropped. Taking in the same file again (by content, whatever its name)
+changes nothing and says so.
+
+UBL invoices given together are one batch: the invoices of one debtor
+become one case, credit notes reduce the invoice they refer to, and the
+supplier is matched to a client by its KvK number, VAT number or
+electronic address (see :meth:`Engine.register_client`).
+
+Logging: one INFO line per file taken in (``faircasso.intake``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+
+from faircasso.domain.case import Case
+from faircasso.domain.client import Client, case_id_for
+from faircasso.domain.clock import using_clock
+from faircasso.domain.errors import FaircassoError, InputFileError
+from faircasso.domain.imports import ImportRecord, import_id_for
+from faircasso.engine import Engine
+from faircasso.formats import (
+    CaseSubmission,
+    FileFormat,
+    Rejected,
+    detect_format,
+    group_invoices,
+    read_batch_csv,
+    read_batch_json,
+    read_ubl_files,
+    reference_for_case,
+    write_rejects,
+)
+from faircasso.storage.bulk import BulkSaver, bulk_transaction
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeResult:
+    """What taking in one file (or one set of UBL files) did."""
+
+    file: str
+    file_format: str
+    cases: int
+    invoices: int
+    rejected: int
+    rejects_file: str | None
+    taken_in_before_on: date | None = None
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        if self.taken_in_before_on is not None:
+            return (
+                f"{self.file}: already taken in on {self.taken_in_before_on}; "
+                "nothing changed"
+            )
+        line = f"{self.file}: {self.cases} cases, {self.invoices} invoices taken in"
+        if self.rejected:
+            line += f"; {self.rejected} rejected, see {self.rejects_file}"
+        return line
+
+
+@dataclass
+class _Tally:
+    cases: int = 0
+    invoices: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+def take_in(
+    engine: Engine,
+    paths: Sequence[str | Path],
+    *,
+    skip_invalid: bool = False,
+    client: str | None = None,
+) -> list[IntakeResult]:
+    """Take in case files; UBL files among them are taken in as one batch."""
+    files = [Path(p) for p in paths]
+    formats = {path: detect_format(path) for path in files}
+    ubl = [
+        p
+        for p in files
+        if formats[p] in (FileFormat.UBL_INVOICE, FileFormat.UBL_CREDIT_NOTE)
+    ]
+    results = [
+        _take_in_batch(engine, path, formats[path], skip_invalid)
+        for path in files
+        if path not in ubl
+    ]
+    if ubl:
+        results.append(_take_in_ubl(engine, ubl, skip_invalid, client))
+    return results
+
+
+def file_sha256(paths: Iterable[Path]) -> str:
+    """SHA-256 over the files' contents, in the order given."""
+    digest = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _take_in_batch(
+    engine: Engine, path: Path, file_format: FileFormat, skip: bool
+) -> IntakeResult:
+    if file_format not in (FileFormat.CSV, FileFormat.JSON):
+        raise InputFileError(
+            str(path),
+            "file",
+            "format",
+            file_format.value,
+            "a case batch (CSV or JSON) or UBL invoices; bank statements go to "
+            "'faircasso payments'",
+        )
+    read = read_batch_csv if file_format is FileFormat.CSV else read_batch_json
+    mode = "collect" if skip else "raise"
+    return _run(
+        engine, [path], file_format.value, skip, lambda: read(path, errors=mode)
+    )
+
+
+def _take_in_ubl(
+    engine: Engine, paths: list[Path], skip: bool, client: str | None
+) -> IntakeResult:
+    mode = "collect" if skip else "raise"
+
+    def submissions() -> _Submissions:
+        documents = read_ubl_files(paths, errors=mode)
+        grouping = group_invoices(documents, errors=mode)
+        rejected = [*documents.rejected, *grouping.rejected]
+        cases = []
+        for group in grouping:
+            try:
+                cases.append(group.to_case(_ubl_client(engine, group, client)))
+            except FaircassoError as error:
+                if not skip:
+                    raise
+                rejected.append(Rejected("; ".join(group.sources), "", str(error)))
+        return _Submissions(cases, rejected)
+
+    return _run(engine, paths, "ubl", skip, submissions)
+
+
+class _Submissions:
+    """Cases from UBL grouping, with the documents set aside on the way."""
+
+    def __init__(self, cases: list[CaseSubmission], rejected: list[Rejected]) -> None:
+        self._cases = cases
+        self.rejected = rejected
+
+    def __iter__(self) -> Iterator[CaseSubmission]:
+        return iter(self._cases)
+
+
+def _ubl_client(engine: Engine, group: Any, client: str | None) -> str:
+    if client is not None:
+        return client
+    supplier = group.supplier
+    for identifier in (
+        f"kvk:{supplier.kvk}" if supplier.kvk else None,
+        f"vat:{supplier.vat_id}" if supplier.vat_id else None,
+        f"endpoint:{supplier.endpoint_id}" if supplier.endpoint_id else None,
+    ):
+        found = engine.client_for_identifier(identifier) if identifier else None
+        if found is not None:
+            return found.code
+    file, _, _ = group.sources[0].partition(":/")
+    raise InputFileError(
+        file,
+        "/Invoice/cac:AccountingSupplierParty",
+        "supplier",
+        supplier.name,
+        "a registered client with this KvK number, VAT number or electronic "
+        "address; register it with its identifiers, or pass --client",
+    )
+
+
+def _run(
+    engine: Engine, paths: list[Path], file_format: str, skip: bool, read: Any
+) -> IntakeResult:
+    name = ", ".join(str(p) for p in paths)
+    sha = file_sha256(paths)
+    before = _taken_in_before(engine, sha)
+    if before is not None:
+        logger.info("file %s taken in before; nothing changed", name)
+        return IntakeResult(name, file_format, 0, 0, 0, None, before)
+    tally = _Tally()
+    with using_clock(engine.clock):
+        stream = read()
+        hooks = engine.views.after_insert if engine.views_inline else None
+        try:
+            with bulk_transaction(
+                engine.store, hooks, postgres=engine.url.is_postgres
+            ) as saver:
+                for chunk in _chunks(stream, CHUNK):
+                    _save_chunk(engine, saver, chunk, skip, tally)
+                tally.rejected[:0] = list(stream.rejected)
+                counts = {
+                    "cases": tally.cases,
+                    "invoices": tally.invoices,
+                    "rejected": len(tally.rejected),
+                }
+                saver.save(
+                    ImportRecord.record(
+                        kind="cases",
+                        file_name=name,
+                        sha256=sha,
+                        file_format=file_format,
+                        counts=counts,
+                        on=engine.today(),
+                    )
+                )
+        finally:
+            engine.views.rolled_back()
+    rejects = _write_rejects(paths[0], tally.rejected)
+    logger.info(
+        "took in %s: %d cases, %d rejected", name, tally.cases, len(tally.rejected)
+    )
+    return IntakeResult(
+        name, file_format, tally.cases, tally.invoices, len(tally.rejected), rejects
+    )
+
+
+def _taken_in_before(engine: Engine, sha: str) -> date | None:
+    try:
+        record = engine.store.repository.get(import_id_for("cases", sha))
+    except AggregateNotFoundError:
+        return None
+    day: date = record.on
+    return day
+
+
+def _chunks(
+    items: Iterable[CaseSubmission], size: int
+) -> Iterator[list[CaseSubmission]]:
+    chunk: list[CaseSubmission] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _save_chunk(
+    engine: Engine,
+    saver: BulkSaver,
+    chunk: list[CaseSubmission],
+    skip: bool,
+    tally: _Tally,
+) -> None:
+    clients = {s.client: _client(engine, s) for s in chunk}
+    ids = {s.reference: case_id_for(clients[s.client].id, s.reference) for s in chunk}
+    existing = saver.existing(list(ids.values()))
+    cases = []
+    for submission in chunk:
+        case_id = ids[submission.reference]
+        try:
+            cases.append(
+                _open(
+                    engine,
+                    clients[submission.client],
+                    submission,
+                    case_id,
+                    case_id in existing,
+                )
+            )
+        except FaircassoError as error:
+            located = _located(submission, error)
+            if not skip:
+                raise located from None
+            tally.rejected.append(Rejected(submission.source, "", str(located)))
+            continue
+        tally.cases += 1
+        tally.invoices += len(submission.invoices)
+    saver.save(*cases)
+
+
+def _located(submission: CaseSubmission, error: FaircassoError) -> FaircassoError:
+    """The error with the file and place of the case it is about."""
+    if isinstance(error, InputFileError):
+        return error
+    file, _, where = submission.source.partition(":")
+    return InputFileError(
+        file,
+        where,
+        "case",
+        submission.reference,
+        f"a case that can be opened: {str(error).rstrip('.')}",
+    )
+
+
+def _client(engine: Engine, submission: CaseSubmission) -> Client:
+    location = submission.source
+    try:
+        client = engine.client(submission.client)
+        client.require_agreement()
+    except FaircassoError as error:
+        file, _, where = location.partition(":")
+        raise InputFileError(
+            file,
+            where,
+            "client",
+            submission.client,
+            f"a registered client with a recorded agreement ({error})",
+        ) from None
+    return client
+
+
+def _open(
+    engine: Engine,
+    client: Client,
+    submission: CaseSubmission,
+    case_id: Any,
+    exists: bool,
+) -> Case:
+    if exists:
+        file, _, where = submission.source.partition(":")
+        raise InputFileError(
+            file,
+            where,
+            "reference",
+            submission.reference,
+            f"a case reference client {client.code} has not handed in before",
+        )
+    return Case.open(
+        case_id=case_id,
+        client_id=client.id,
+        client_code=client.code,
+        agreement=client.require_agreement(),
+        reference=submission.reference,
+        debtor=submission.debtor,
+        invoices=submission.invoices,
+        payment_reference=reference_for_case(case_id, "nl"),
+        on=engine.today(),
+    )
+
+
+def _write_rejects(path: Path, rejected: list[Rejected]) -> str | None:
+    if not rejected:
+        return None
+    target = path.with_name(path.name + ".rejects.csv")
+    write_rejects(target, rejected)
+    return str(target)
