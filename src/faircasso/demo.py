@@ -77,7 +77,7 @@ def register_clients(engine: Engine) -> None:
 
 def run_demo(engine: Engine) -> list[UUID]:
     """Play the story on ``engine``; returns the case ids in story order."""
-    if not engine.store.recorder.max_notification_id():  # type: ignore[attr-defined]
+    if not engine.store.recorder.max_notification_id():
         engine.start_calendar(START)
     register_clients(engine)
     due = date(2025, 11, 30)

@@ -139,7 +139,7 @@ class Engine:
 
     def _stored_clock(self) -> VirtualClock | None:
         try:
-            calendar = self.store.repository.get(CALENDAR_ID)
+            calendar: Calendar = self.store.repository.get(CALENDAR_ID)
         except AggregateNotFoundError:
             return None
         return VirtualClock(calendar.today)
@@ -208,7 +208,7 @@ class Engine:
     def client_for_identifier(self, identifier: str) -> Client | None:
         """The client an identifier (KvK, VAT, electronic address) names."""
         try:
-            alias = self.store.repository.get(alias_id_for(identifier))
+            alias: ClientAlias = self.store.repository.get(alias_id_for(identifier))
         except AggregateNotFoundError:
             return None
         return self.client(alias.client_code)

@@ -45,6 +45,7 @@ from faircasso.formats import (
     reference_for_case,
     write_rejects,
 )
+from faircasso.formats.rejects import ErrorMode
 from faircasso.storage.bulk import BulkSaver, bulk_transaction
 
 logger = logging.getLogger(__name__)
@@ -132,7 +133,7 @@ def _take_in_batch(
             "'faircasso payments'",
         )
     read = read_batch_csv if file_format is FileFormat.CSV else read_batch_json
-    mode = "collect" if skip else "raise"
+    mode: ErrorMode = "collect" if skip else "raise"
     return _run(
         engine, [path], file_format.value, skip, lambda: read(path, errors=mode)
     )
@@ -141,7 +142,7 @@ def _take_in_batch(
 def _take_in_ubl(
     engine: Engine, paths: list[Path], skip: bool, client: str | None
 ) -> IntakeResult:
-    mode = "collect" if skip else "raise"
+    mode: ErrorMode = "collect" if skip else "raise"
 
     def submissions() -> _Submissions:
         documents = read_ubl_files(paths, errors=mode)
@@ -242,7 +243,7 @@ def _run(
 
 def _taken_in_before(engine: Engine, sha: str) -> date | None:
     try:
-        record = engine.store.repository.get(import_id_for("cases", sha))
+        record: ImportRecord = engine.store.repository.get(import_id_for("cases", sha))
     except AggregateNotFoundError:
         return None
     day: date = record.on

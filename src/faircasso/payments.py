@@ -121,7 +121,9 @@ def import_statement(
 
 def _taken_in_before(engine: Engine, sha: str) -> date | None:
     try:
-        record = engine.store.repository.get(import_id_for("payments", sha))
+        record: ImportRecord = engine.store.repository.get(
+            import_id_for("payments", sha)
+        )
     except AggregateNotFoundError:
         return None
     day: date = record.on
@@ -335,7 +337,7 @@ def open_suspense(engine: Engine) -> list[SuspenseItem]:
         if not batch:
             break
         for notification in batch:
-            item = engine.store.repository.get(notification.originator_id)
+            item: SuspenseItem = engine.store.repository.get(notification.originator_id)
             if item.is_open:
                 items.append(item)
         start = batch[-1].id + 1

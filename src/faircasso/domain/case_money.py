@@ -19,7 +19,7 @@ from faircasso.domain import case_events as ev
 from faircasso.domain import rules
 from faircasso.domain.books import Arrangement, InvoiceBook
 from faircasso.domain.errors import InvalidValueError
-from faircasso.domain.lifecycle import Phase
+from faircasso.domain.lifecycle import Guard, Phase
 from faircasso.domain.money import Money, total_of
 from faircasso.domain.values import (
     Agreement,
@@ -62,7 +62,9 @@ class CaseMoney:
 
         def trigger_event(self, event_class: Any, **kwargs: Any) -> None: ...
 
-        def _decide(self, trigger: str, on: date, **kwargs: Any) -> str: ...
+        def _decide(
+            self, trigger: str, on: date, *, guards: dict[str, Guard] | None = None
+        ) -> str: ...
 
         def _record_close(self, on: date, state: str, reason: CloseReason) -> None: ...
 

@@ -126,13 +126,13 @@ _TRANSITIONS: Final[list[dict[str, Any]]] = [
 ]
 
 
-class _DottedState(NestedState):  # type: ignore[misc]
+class _DottedState(NestedState):
     """Nested state written ``phase.step``; step names may hold underscores."""
 
     separator = "."
 
 
-class _LifecycleMachine(HierarchicalMachine):  # type: ignore[misc]
+class _LifecycleMachine(HierarchicalMachine):
     state_cls = _DottedState
 
 

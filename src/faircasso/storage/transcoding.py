@@ -15,7 +15,6 @@ import typing
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from functools import cache
 from typing import Any, cast
 
 from eventsourcing.domain import Snapshot
@@ -102,7 +101,7 @@ class DataclassAsFields(Transcoding):
         return {name: getattr(obj, name) for name in self._fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        obj = object.__new__(self.type)
+        obj: Any = object.__new__(self.type)
         for name in self._fields:
             value = data[name] if name in data else self._defaults[name]()
             restore = self._restore.get(name)
@@ -116,12 +115,19 @@ def _defaults(cls: type[Any]) -> dict[str, Callable[[], Any]]:
     found: dict[str, Callable[[], Any]] = {}
     for field in dataclasses.fields(cls):
         if field.default is not dataclasses.MISSING:
-            found[field.name] = lambda value=field.default: value
+            found[field.name] = _constant(field.default)
         elif field.default_factory is not dataclasses.MISSING:
             found[field.name] = field.default_factory
         else:
             found[field.name] = _missing(cls, field.name)
     return found
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    def give() -> Any:
+        return value
+
+    return give
 
 
 def _missing(cls: type[Any], name: str) -> Callable[[], Any]:
@@ -131,7 +137,9 @@ def _missing(cls: type[Any], name: str) -> Callable[[], Any]:
     return fail
 
 
-@cache
+_RESTORERS: dict[type[Any], dict[str, Callable[[Any], Any]]] = {}
+
+
 def field_restorers(cls: type[Any]) -> dict[str, Callable[[Any], Any]]:
     """For each field of ``cls`` that JSON flattens, how to get it back.
 
@@ -139,11 +147,15 @@ def field_restorers(cls: type[Any]) -> dict[str, Callable[[Any], Any]]:
     field declared as a tuple comes back as a list and an enum field as a
     string; these functions turn them back into what was declared.
     """
+    known = _RESTORERS.get(cls)
+    if known is not None:
+        return known
     restorers: dict[str, Callable[[Any], Any]] = {}
     for name, hint in typing.get_type_hints(cls).items():
         restore = _restorer(hint)
         if restore is not None:
             restorers[name] = restore
+    _RESTORERS[cls] = restorers
     return restorers
 
 
