@@ -133,6 +133,8 @@ def _taken_in_before(engine: Engine, sha: str) -> date | None:
 class _Work:
     """The cases and held items one statement changes, saved together."""
 
+    # Limitation: the cases one statement touches are held in memory together.
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.cases: dict[UUID, Case] = {}

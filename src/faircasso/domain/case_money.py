@@ -268,6 +268,7 @@ class CaseMoney:
                 f"{book.principal_open}",
             )
         self._decide("credit", on)
+        # Limitation: a credit note that clears the balance does not close the case.
         after = rules.after_payment(book.interest, Money.zero(), amount)
         self.trigger_event(
             ev.CreditNoteRecorded,

@@ -117,6 +117,7 @@ def restore_payment(
     Interest that would have run on the restored principal between the
     payment and its reversal is not added back.
     """
+    # Limitation: interest between a reversed payment and its reversal is lost.
     return replace(
         state,
         principal=state.principal + paid_principal,

@@ -81,6 +81,7 @@ def bulk_transaction(
     store: CaseStore, hooks: HookFactory | None, *, postgres: bool
 ) -> Iterator[BulkSaver]:
     """One transaction for a whole batch; commits when the block ends well."""
+    # Limitation: on SQLite other writers wait while a batch is taken in.
     datastore: Any = store.recorder.datastore  # type: ignore[attr-defined]
     try:
         with datastore.transaction(commit=True) as cursor:
