@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import Application, project_aggregate
 from eventsourcing.domain import Aggregate, event
 
 from faircasso.domain.case import replay
@@ -99,31 +99,32 @@ def _open(engine: Engine, n: int) -> UUID:
     )
 
 
-def load_times(folder: Path, events: int) -> tuple[float, float]:
+def load_times(folder: Path, events: int) -> tuple[float, float, float]:
+    """Load one case of ``events`` events three ways; medians in ms.
+
+    The case gets 49 events past its last snapshot, the worst case with
+    snapshots every 50 events. Returns: the engine's load (snapshot plus
+    the rest, own replay), a full replay with the engine's replay, and a
+    full replay with the library's default projector.
+    """
     clock = VirtualClock(date(2026, 1, 5))
     with Engine(f"sqlite:///{folder / 'long.db'}", clock=clock) as engine:
         engine.register_client("ACME", "Acme", agreement={"handling_fee": "25.00"})
         case_id = _open(engine, 0)
-        while len(engine.events(case_id)) < events:
+        while engine.case(case_id).version < events + 49:
             engine.record_contact(case_id, "phone", "again")
         store = engine.store
-        engine_ms = _median_ms(lambda: store.repository.get(
-            case_id, projector_func=replay, deepcopy_from_cache=False
-        ) if store.repository.cache is None else _uncached(store, case_id))
-        library_ms = _median_ms(lambda: _library_replay(store, case_id))
-    return engine_ms, library_ms
-
-
-def _uncached(store: object, case_id: UUID) -> object:
-    repository = store.repository  # type: ignore[attr-defined]
-    return repository._reconstruct_aggregate(case_id, None, replay)
-
-
-def _library_replay(store: object, case_id: UUID) -> object:
-    from eventsourcing.application import project_aggregate
-
-    events = store.events.get(case_id)  # type: ignore[attr-defined]
-    return project_aggregate(None, events)
+        repository = store.repository
+        engine_ms = _median_ms(
+            lambda: repository._reconstruct_aggregate(case_id, None, replay)
+        )
+        stored = list(store.events.get(case_id))
+        own_ms = _median_ms(lambda: replay(None, list(store.events.get(case_id))))
+        library_ms = _median_ms(
+            lambda: project_aggregate(None, list(store.events.get(case_id)))
+        )
+        assert len(stored) == events + 49
+    return engine_ms, own_ms, library_ms
 
 
 def _median_ms(action: object, repeat: int = 21) -> float:
@@ -148,21 +149,31 @@ def main() -> None:
             bare.append(bare_rate(folder, args.commands))
             inline.append(engine_rate(folder, args.commands, "inline"))
             external.append(engine_rate(folder, args.commands, "external"))
-        print(f"round {round_ + 1}: bare {bare[-1]:,.0f}/s, engine {inline[-1]:,.0f}/s, "
-              f"engine without views {external[-1]:,.0f}/s")
+        print(
+            f"round {round_ + 1}: bare {bare[-1]:,.0f}/s, engine {inline[-1]:,.0f}/s, "
+            f"engine without views {external[-1]:,.0f}/s"
+        )
     b, i, e = (statistics.median(x) for x in (bare, inline, external))
     print()
     print(f"commands per second (median of {args.rounds}, {args.commands} commands):")
     print(f"  bare eventsourcing app (sqlite)   {b:10,.0f}")
-    print(f"  engine, views in the transaction  {i:10,.0f}   ratio {i / b:.2f} x bare (target >= 0.80)")
+    print(
+        f"  engine, views in the transaction  {i:10,.0f}   "
+        f"ratio {i / b:.2f} x bare (target >= 0.80)"
+    )
     print(f"  engine, views kept elsewhere      {e:10,.0f}   ratio {e / b:.2f} x bare")
-    print(f"  cost of keeping views current     {(e / i - 1) * 100:9.1f} %  (target <= 30 %)")
+    cost = (e / i - 1) * 100
+    print(f"  cost of keeping views current     {cost:9.1f} %  (target <= 30 %)")
     with tempfile.TemporaryDirectory() as name:
-        engine_ms, library_ms = load_times(Path(name), 1000)
+        engine_ms, own_ms, library_ms = load_times(Path(name), 1000)
     print()
-    print("loading a case with 1,000 events (median of 21):")
-    print(f"  engine (snapshots, own replay)    {engine_ms:8.2f} ms   (target <= 5 ms)")
-    print(f"  library default replay, no snaps  {library_ms:8.2f} ms   ratio {library_ms / engine_ms:.1f} x slower")
+    print("loading a case with 1,049 events (median of 21):")
+    print(f"  engine: snapshot + 49 events      {engine_ms:8.2f} ms   (target <= 5 ms)")
+    print(f"  full replay, engine's replay      {own_ms:8.2f} ms")
+    print(
+        f"  full replay, library default      {library_ms:8.2f} ms   "
+        f"ratio {library_ms / own_ms:.2f} x the engine's replay"
+    )
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ from faircasso.domain.errors import (
     ConcurrencyConflictError,
     DuplicateCaseError,
     DuplicateClientError,
+    FaircassoError,
     InvalidValueError,
     UnknownCaseError,
     UnknownClientError,
@@ -653,9 +654,20 @@ class Engine:
         on: date | None,
     ) -> _A:
         with using_clock(self.clock):
+            day = on or self.today()
             for attempt in range(1, self._max_attempts + 1):
-                aggregate = self._load(kind, aggregate_id, str(aggregate_id))
-                action(aggregate, on or self.today())
+                # The first attempt decides on the copy this process saved last,
+                # without asking the store for newer events: if another writer
+                # changed the aggregate meanwhile, the save conflicts, or the
+                # decision is refused, and the next attempt reads it afresh.
+                fresh = attempt > 1
+                aggregate = self._load(kind, aggregate_id, str(aggregate_id), fresh)
+                try:
+                    action(aggregate, day)
+                except FaircassoError:
+                    if fresh:
+                        raise
+                    continue
                 if not aggregate.pending_events:
                     return aggregate
                 try:
@@ -671,7 +683,17 @@ class Engine:
         logger.debug("%s on %s lost a race (attempt %d)", name, aggregate_id, attempt)
         time.sleep(self._random.uniform(0, 0.005 * 2**attempt))
 
-    def _load(self, kind: type[_A], aggregate_id: UUID, label: str) -> _A:
+    def _load(
+        self, kind: type[_A], aggregate_id: UUID, label: str, fresh: bool = True
+    ) -> _A:
+        cache = self.store.repository.cache
+        if not fresh and cache is not None:
+            try:
+                cached = cache.get(aggregate_id)
+            except KeyError:
+                cached = None
+            if isinstance(cached, kind):
+                return copy.deepcopy(cached)
         try:
             aggregate = self.store.repository.get(aggregate_id, projector_func=replay)
         except AggregateNotFoundError:
