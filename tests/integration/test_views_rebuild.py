@@ -115,7 +115,9 @@ FOR_TRIGGER = {
     "close": "close",
     "pay_off": "pay off",
 }
-ALWAYS = ["pay", "pay", "advance", "advance", "rebuild"]
+CLOSING = {"reject", "withdraw", "close", "pay off", "decline legal"}
+# Most steps pull a trigger the case allows; the rest move money and time.
+KINDS = ["lifecycle"] * 8 + ["pay", "pay", "advance", "advance", "rebuild"]
 
 
 def draw_step(data: st.DataObject, engine: Engine, case_ids: list[UUID]) -> Step:
@@ -123,18 +125,23 @@ def draw_step(data: st.DataObject, engine: Engine, case_ids: list[UUID]) -> Step
 
     Commands are drawn from what the lifecycle allows now, so sequences go
     deep (a judgment needs a proposal, an approval and a summons first);
-    a guard may still refuse one, which is part of the game.
+    commands that close a case are drawn less often, so cases stay open
+    long enough to get there. A guard may still refuse a command.
     """
-    index = data.draw(st.integers(0, len(case_ids) - 1))
-    state = engine.case(case_ids[index]).state
-    allowed = sorted(
-        {FOR_TRIGGER[t] for t in allowed_triggers(state) if t in FOR_TRIGGER}
-    )
-    name = data.draw(st.sampled_from([*allowed, *ALWAYS]))
+    open_ones = [i for i, c in enumerate(case_ids) if engine.case(c).is_open]
+    index = data.draw(st.sampled_from(open_ones or range(len(case_ids))))
+    name = data.draw(st.sampled_from(KINDS))
+    if name == "lifecycle":
+        state = engine.case(case_ids[index]).state
+        allowed = sorted(
+            {FOR_TRIGGER[t] for t in allowed_triggers(state) if t in FOR_TRIGGER}
+        )
+        weighted = [c for c in allowed for _ in range(1 if c in CLOSING else 4)]
+        name = data.draw(st.sampled_from(weighted)) if weighted else "pay"
     return (
         name,
         index,
-        data.draw(st.integers(1, 300_000)),
+        data.draw(st.integers(1, 100_000)),
         data.draw(st.integers(0, 6)),
         data.draw(st.integers(1, 45)),
     )
@@ -153,14 +160,28 @@ def run_step(engine: Engine, case_ids: list[UUID], step: Step) -> None:
         COMMANDS[name](engine, case_ids[step[1] % len(case_ids)], step)
 
 
+def openings() -> st.SearchStrategy[dict[str, Any]]:
+    """Cases of either client, each invoice at least EUR 500.00, so that a
+    payment or two does not close every case before it gets anywhere."""
+
+    def raised(opening: dict[str, Any]) -> dict[str, Any]:
+        invoices = [
+            {**i, "principal": str((Money(i["principal"]) + Money("500.00")).amount)}
+            for i in opening["invoices"]
+        ]
+        return {**opening, "invoices": invoices}
+
+    return case_openings(clients=("ACME", "PRIV")).map(raised)
+
+
 @settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(
-    openings=st.lists(case_openings(clients=("ACME", "PRIV")), min_size=1, max_size=3),
-    count=st.integers(5, 40),
+    openings=st.lists(openings(), min_size=1, max_size=3),
+    count=st.integers(5, 50),
     data=st.data(),
 )
 def test_views_kept_live_equal_the_views_rebuilt_from_every_event(

@@ -17,7 +17,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from faircasso.cli import commands
+from faircasso.cli import (
+    commands,
+    file_commands,
+    projection_commands,
+    report_commands,
+)
 from faircasso.domain.errors import FaircassoError
 
 logger = logging.getLogger("faircasso")
@@ -61,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--phase")
     status.add_argument("--on", type=_date, help="interest as of this date")
     status.set_defaults(run=commands.status)
+
+    _report_parsers(sub)
+    _projection_parsers(sub)
+    file_commands.add_parsers(sub)
 
     demo = sub.add_parser("demo", help="run a sample story on a fresh SQLite file")
     demo.add_argument("--file", type=Path, default=Path("faircasso-demo.db"))
@@ -127,6 +136,55 @@ def _case_parsers(sub: Any) -> None:
     pay.add_argument("--on", type=_date)
     pay.add_argument("--payment-id")
     pay.set_defaults(run=commands.case_pay)
+
+
+def _report_parsers(sub: Any) -> None:
+    report = sub.add_parser("report", help="a client's monthly portfolio report")
+    report.add_argument("--client", required=True)
+    report.add_argument("--month", required=True, help="YYYY-MM")
+    report.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="also write the report as CSV to FILE and a chart beside it (.png)",
+    )
+    report.set_defaults(run=report_commands.report)
+
+    worklist = sub.add_parser("worklist", help="what is due on a day")
+    worklist.add_argument("--on", type=_date, help="the day (default: today)")
+    worklist.add_argument("--client")
+    worklist.set_defaults(run=report_commands.worklist)
+
+    ledger = sub.add_parser("ledger", help="a client's payments and where they went")
+    ledger.add_argument("--client", required=True)
+    ledger.add_argument("--month", help="YYYY-MM: payments booked in that month")
+    ledger.set_defaults(run=report_commands.ledger)
+
+
+def _projection_parsers(sub: Any) -> None:
+    projections = sub.add_parser("projections", help="keep, rebuild and inspect views")
+    projections_sub = projections.add_subparsers(
+        dest="projections_command", required=True
+    )
+    run = projections_sub.add_parser(
+        "run", help="follow new events and keep the views caught up"
+    )
+    run.add_argument("--once", action="store_true", help="catch up once, then stop")
+    run.add_argument(
+        "--interval",
+        type=float,
+        default=0.5,
+        help="seconds between looks for new events (default 0.5)",
+    )
+    run.set_defaults(run=projection_commands.projections_run)
+    rebuild = projections_sub.add_parser(
+        "rebuild", help="build the views anew from the first event"
+    )
+    rebuild.set_defaults(run=projection_commands.projections_rebuild)
+    status = projections_sub.add_parser(
+        "status", help="version, position and lag of the views"
+    )
+    status.set_defaults(run=projection_commands.projections_status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -155,6 +155,7 @@ class ViewChanges:
             "state": event.state,
             "phase": phase.value,
             "step": step,
+            "state_since": event.on.isoformat(),
             "principal_cents": principal,
             "costs_charged_cents": 0,
             "paid_cents": 0,
@@ -192,6 +193,8 @@ class ViewChanges:
     def _moved(self, row: Row, event: Any) -> None:
         old_phase = row["phase"]
         phase, step = split_state(event.state)
+        if event.state != row["state"]:
+            row["state_since"] = event.on.isoformat()
         row["state"], row["phase"], row["step"] = event.state, phase.value, step
         row["last_activity_on"] = max(row["last_activity_on"], event.on.isoformat())
         if phase.value != old_phase:
@@ -302,8 +305,66 @@ def _ledger_row(row: Row, n: int, e: ev.PaymentReceived) -> Row:
         "to_client_cents": e.to_client.cents,
         "to_agency_cents": e.to_agency.cents,
         "source": e.source,
+        "reverses": "",
         "notification_id": n,
     }
+
+
+def _reversed(
+    vc: ViewChanges, key: str, row: Row, n: int, e: ev.PaymentReversed
+) -> None:
+    # What the payment paid off is owed again; the ledger gets a line of
+    # its own, every amount negative, and the counters go back by as much.
+    principal = 0
+    for share in e.shares:
+        invoice = vc.invoices_of(key)[share.invoice_number]
+        invoice["costs_open"] += share.costs.cents
+        invoice["interest"] = _interest_json(share.interest_after)
+        principal += share.principal.cents
+    row["paid_cents"] -= e.amount.cents
+    row["surplus_cents"] -= e.surplus.cents
+    row["to_client_cents"] -= e.to_client.cents
+    row["to_agency_cents"] -= e.to_agency.cents
+    _touch(row, e)
+    vc.payments.append(_reversal_row(row, n, e))
+    client = row["client_id"]
+    vc._count(client, e.on, "reversals")
+    vc._count(client, e.on, "collected_cents", e.surplus.cents - e.amount.cents)
+    vc._count(client, e.on, "remitted_cents", -e.to_client.cents)
+    vc._count(client, e.on, "agency_cents", -e.to_agency.cents)
+    vc._count(client, e.on, "principal_collected_cents", -principal)
+
+
+def _reversal_row(row: Row, n: int, e: ev.PaymentReversed) -> Row:
+    return {
+        "case_id": row["case_id"],
+        "payment_id": e.reversal_id or f"reversal:{e.payment_id}",
+        "client_id": row["client_id"],
+        "received_on": e.on.isoformat(),
+        "booked_on": e.on.isoformat(),
+        "amount_cents": -e.amount.cents,
+        "costs_cents": -sum(s.costs.cents for s in e.shares),
+        "interest_cents": -sum(s.interest.cents for s in e.shares),
+        "principal_cents": -sum(s.principal.cents for s in e.shares),
+        "surplus_cents": -e.surplus.cents,
+        "to_client_cents": -e.to_client.cents,
+        "to_agency_cents": -e.to_agency.cents,
+        "source": e.reason,
+        "reverses": e.payment_id,
+        "notification_id": n,
+    }
+
+
+def _credited(
+    vc: ViewChanges, key: str, row: Row, _n: int, e: ev.CreditNoteRecorded
+) -> None:
+    # The principal shown is as handed in less credit notes, as on the case.
+    invoice = vc.invoices_of(key)[e.invoice_number]
+    invoice["interest"] = _interest_json(e.interest_after)
+    invoice["credited"] = invoice.get("credited", 0) + e.amount.cents
+    row["principal_cents"] -= e.amount.cents
+    _touch(row, e)
+    vc._count(row["client_id"], e.on, "principal_credited_cents", e.amount.cents)
 
 
 def _agreed(vc: ViewChanges, key: str, row: Row, _n: int, e: Any) -> None:
@@ -348,6 +409,8 @@ _HANDLERS: dict[str, Handler] = {
     "CostsCharged": _costs,
     "InterestAccrued": _interest,
     "PaymentReceived": _paid,
+    "PaymentReversed": _reversed,
+    "CreditNoteRecorded": _credited,
     "ArrangementAgreed": _agreed,
     "DebtorAssessed": _assessed,
     "LimitationRenewed": _renewed,

@@ -105,6 +105,7 @@ def _case_status(metadata: MetaData, suffix: str) -> Table:
         Column("state", String(40), nullable=False),
         Column("phase", String(20), nullable=False),
         Column("step", String(30), nullable=False),
+        Column("state_since", String(10), nullable=False, default=""),
         _cents("principal_cents"),
         _cents("principal_open_cents"),
         _cents("costs_charged_cents"),
@@ -165,6 +166,7 @@ def _payments(metadata: MetaData, suffix: str) -> Table:
         _cents("to_client_cents"),
         _cents("to_agency_cents"),
         Column("source", Text, nullable=False),
+        Column("reverses", String(120), nullable=False, default=""),
         Column("notification_id", BigInteger, nullable=False),
         Index(f"ix_{name}_client", "client_id", "booked_on"),
     )

@@ -26,10 +26,10 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Engine as SqlEngine
-from sqlalchemy import MetaData, create_engine, event, select, text
+from sqlalchemy import MetaData, create_engine, event, inspect, select, text
 
-from faircasso.projections.schema import ViewTables, meta_tables, view_tables
 from faircasso.projections.fold import Row
+from faircasso.projections.schema import ViewTables, meta_tables, view_tables
 from faircasso.projections.writer import Dialect, ViewWriter, current_position_sql
 from faircasso.storage.store import CaseStore
 from faircasso.storage.urls import StoreURL
@@ -59,8 +59,8 @@ class Views:
             "RETURNING position"
         )
         self._rows = _RowCache()
-        if create_tables:
-            self._create()
+        if create_tables and self._create():
+            self.rebuild()
 
     def close(self) -> None:
         """Release the read connections."""
@@ -68,7 +68,8 @@ class Views:
 
     # -- tables ----------------------------------------------------------------
 
-    def _create(self) -> None:
+    def _create(self) -> bool:
+        """Create missing tables; True when the current ones need a rebuild."""
         self.metadata.create_all(
             self.sql, tables=[self.current_table, self.tracking_table]
         )
@@ -81,8 +82,19 @@ class Views:
             if found is None:
                 self._create_version(conn, 1)
                 conn.execute(self.current_table.insert().values(name=VIEWS, version=1))
-            else:
-                self.metadata.create_all(conn, tables=self.tables(found).all)
+                return False
+            tables = self.tables(found)
+            self.metadata.create_all(conn, tables=tables.all)
+            missing = _missing_columns(conn, tables)
+        # Tables made by an older faircasso lack the newer columns: the
+        # events hold everything, so a rebuild brings them up to date.
+        # Limitation: only missing columns are noticed; a change in how events
+        # are folded needs `faircasso projections rebuild` run by hand.
+        if missing:
+            logger.warning(
+                "views v%d lack columns %s; rebuilding", found, ", ".join(missing)
+            )
+        return bool(missing)
 
     def _create_version(self, conn: Any, version: int) -> ViewTables:
         tables = view_tables(self.metadata, version)
@@ -198,15 +210,23 @@ class Views:
                 cursor.execute(f"UPDATE {tracking} SET position = position")
             yield cursor
 
-    def catch_up(self, version: int | None = None, *, batch: int = BATCH) -> int:
+    def catch_up(
+        self,
+        version: int | None = None,
+        *,
+        batch: int = BATCH,
+        limit: int | None = None,
+    ) -> int:
         """Apply every event not yet in the views; returns how many.
 
         Each batch commits with its position, so an interrupted catch-up
-        resumes where it stopped.
+        resumes where it stopped. With ``limit``, stops once that many
+        events are applied (in whole batches), for a caller that wants to
+        look up between batches.
         """
         writer = self.writer(version or self.current_version())
         applied = 0
-        while True:
+        while limit is None or applied < limit:
             with self._write_transaction() as cursor:
                 position = writer.position(cursor)
                 items = writer.notifications(cursor, position, 2**62, batch)
@@ -216,7 +236,9 @@ class Views:
                 writer.set_position(cursor, items[-1][0])
             applied += len(items)
         if applied:
-            logger.info("views v%d caught up %d events", writer.tables.version, applied)
+            logger.debug(
+                "views v%d caught up %d events", writer.tables.version, applied
+            )
         return applied
 
     def rebuild(self) -> int:
@@ -339,6 +361,18 @@ class _RowCache:
         self._staged = None
         self.rows = {}
         self.position = -1
+
+
+def _missing_columns(conn: Any, tables: ViewTables) -> list[str]:
+    """Columns the definitions of ``tables`` have and the database lacks."""
+    inspector = inspect(conn)
+    missing = []
+    for table in tables.all:
+        stored = {c["name"] for c in inspector.get_columns(table.name, table.schema)}
+        missing += [
+            f"{table.name}.{c.name}" for c in table.columns if c.name not in stored
+        ]
+    return missing
 
 
 def _sql_engine(url: StoreURL) -> SqlEngine:
