@@ -126,7 +126,14 @@ class Engine:
     # -- lifecycle of the engine -------------------------------------------------
 
     def close(self) -> None:
-        """Release the database connections; a memory store is removed."""
+        """Release the database connections; a memory store is removed.
+
+        With live views, the catch-up position is first moved past what
+        this engine applied, so a projection process or a status report
+        starts from there.
+        """
+        if self._inline_views and self.views.live_saves and not self.url.is_memory:
+            self.views.catch_up()
         self.views.close()
         self.store.close()
         if self.url.is_memory:
@@ -717,6 +724,8 @@ class Engine:
             self.views.rolled_back()
             raise
         self.views.committed()
+        if hook is not None and self.views.note_save():
+            self.views.catch_up()
         # The saved state is the newest one: keep a copy, so the next command
         # on the same aggregate only asks the store for events newer than it.
         cache = self.store.repository.cache

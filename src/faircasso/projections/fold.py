@@ -58,13 +58,20 @@ class ViewChanges:
 
     # -- loading ---------------------------------------------------------------
 
-    def prepare(self, events: Iterable[Any]) -> None:
-        """Load the rows of the cases these events touch, in one query."""
+    def prepare(
+        self, events: Iterable[Any], *, new_cases_are_new: bool = False
+    ) -> None:
+        """Load the rows of the cases these events touch, in one query.
+
+        With ``new_cases_are_new``, a case opened by these events is known
+        to have no row yet (the events were just recorded), which spares
+        looking for one.
+        """
         opened = set()
         wanted = []
         for event in events:
             key = event.originator_id.hex
-            if isinstance(event, ev.CaseOpened):
+            if isinstance(event, ev.CaseOpened) and new_cases_are_new:
                 opened.add(key)
             elif key not in opened and key not in self.cases and key not in wanted:
                 wanted.append(key)
@@ -75,6 +82,12 @@ class ViewChanges:
     def _keep(self, key: str, row: Row) -> None:
         self.cases[key] = row
         self.stored[key] = dict(row)
+
+    def keep_stored(self, key: str, row: Row) -> None:
+        """Use ``row`` as read from the database for a case not yet changed."""
+        self._invoices.pop(key, None)
+        self._deadlines.pop(key, None)
+        self._keep(key, row)
 
     def rows(self) -> list[Row]:
         """The changed case rows, with their JSON columns brought up to date.
@@ -122,14 +135,20 @@ class ViewChanges:
     # -- applying --------------------------------------------------------------
 
     def apply(self, notification_id: int, event: Any) -> None:
-        """Fold one event into the rows it changes."""
+        """Fold one event into the rows it changes, unless it is in them already.
+
+        A case row keeps the version of the last event of its case applied
+        to it; an event of that version or older is skipped. That makes
+        every event count once, whichever way it reaches the views.
+        """
         handler = _HANDLERS.get(type(event).__name__)
-        if isinstance(event, ev.CaseOpened):
-            self._opened(event)
-            return
         key = event.originator_id.hex
         row = self.cases.get(key)
-        if row is None:
+        if isinstance(event, ev.CaseOpened):
+            if row is None:
+                self._opened(event)
+            return
+        if row is None or event.originator_version <= row["version"]:
             return
         row["version"] = event.originator_version
         if isinstance(event, ev._Moved):

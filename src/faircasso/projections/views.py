@@ -18,7 +18,6 @@ position, so two writers never apply the same events.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -29,15 +28,15 @@ from sqlalchemy import Engine as SqlEngine
 from sqlalchemy import MetaData, create_engine, event, inspect, select, text
 
 from faircasso.projections.fold import Row
-from faircasso.projections.schema import ViewTables, meta_tables, view_tables
-from faircasso.projections.writer import Dialect, ViewWriter, current_position_sql
+from faircasso.projections.schema import CURRENT, ViewTables, meta_tables, view_tables
+from faircasso.projections.writer import Dialect, ViewWriter
 from faircasso.storage.store import CaseStore
 from faircasso.storage.urls import StoreURL
 
 logger = logging.getLogger(__name__)
 
 VIEWS = "views"
-_RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
+MARK_EVERY = 1000
 BATCH = 1000
 
 
@@ -52,12 +51,10 @@ class Views:
         self.current_table, self.tracking_table = meta_tables(self.metadata)
         self.sql: SqlEngine = _sql_engine(url)
         self._writers: dict[int, ViewWriter] = {}
-        self._position_sql = current_position_sql(self.dialect)
-        tracking = self.dialect.name("fc_view_tracking")
-        self._advance_sql = (
-            f"UPDATE {tracking} SET position = ? WHERE version = ? AND position = ? "
-            "RETURNING position"
+        self._version_sql = self.dialect.sql(
+            f"SELECT version FROM {self.dialect.name(CURRENT)} WHERE name = ?"
         )
+        self._saves = 0
         self._rows = _RowCache()
         if create_tables and self._create():
             self.rebuild()
@@ -134,51 +131,35 @@ class Views:
     ) -> Callable[[Any, Sequence[int]], None]:
         """A hook that applies ``events`` in the transaction that inserts them.
 
-        Call :meth:`committed` once that transaction committed, so the
-        rows it wrote can spare the next command a read.
+        Each case row keeps the version of its case's last event applied,
+        so the hook needs no shared position: it checks that the rows it
+        changes are in step with the new events, reading any events they
+        lack from the store first. Call :meth:`committed` once the
+        transaction committed, so the rows it wrote can spare the next
+        command a read.
         """
 
         def hook(cursor: Any, ids: Sequence[int]) -> None:
-            if not self._advanced_in_step(cursor, events, ids):
-                self._catch_up_and_apply(cursor, events, ids)
+            cursor.execute(self._version_sql, (VIEWS,))
+            version = int(cursor.fetchone()["version"])
+            writer = self.writer(version)
+            known = None if self.dialect.postgres else self._rows.valid_for(version)
+            items = list(zip(ids, events, strict=True))
+            rows = writer.apply(cursor, items, known, live=True)
+            self._rows.stage(version, rows)
 
         return hook
 
-    def _advanced_in_step(
-        self, cursor: Any, events: Sequence[Any], ids: Sequence[int]
-    ) -> bool:
-        """The quick way, on SQLite, when this process wrote the last events.
+    def note_save(self) -> bool:
+        """Count a committed live update; True every so many, to move the
+        catch-up position past what the live updates applied."""
+        self._saves += 1
+        return self._saves >= MARK_EVERY
 
-        SQLite numbers events without gaps, so the views are in step when
-        their position is the number just before the first new event;
-        moving the position on only if so tells in one statement.
-        """
-        version = self._rows.version
-        if self.dialect.postgres or not version or not _RETURNING:
-            return False
-        cursor.execute(self._advance_sql, (ids[-1], version, ids[0] - 1))
-        if cursor.fetchone() is None:
-            return False
-        writer = self.writer(version)
-        known = self._rows.valid_at(version, ids[0] - 1)
-        rows = writer.apply(cursor, list(zip(ids, events, strict=True)), known)
-        self._rows.stage(version, ids[-1], rows, fresh=known is None)
-        return True
-
-    def _catch_up_and_apply(
-        self, cursor: Any, events: Sequence[Any], ids: Sequence[int]
-    ) -> None:
-        cursor.execute(self._position_sql, (VIEWS,))
-        found = cursor.fetchone()
-        version, position = int(found["version"]), int(found["position"])
-        writer = self.writer(version)
-        # Events another writer stored without views are applied first,
-        # so the views never skip one.
-        if position < ids[0] - 1 or self.dialect.postgres:
-            self._apply_range(cursor, writer, position, ids[0] - 1)
-        rows = writer.apply(cursor, list(zip(ids, events, strict=True)))
-        writer.set_position(cursor, ids[-1])
-        self._rows.stage(version, ids[-1], rows, fresh=True)
+    @property
+    def live_saves(self) -> int:
+        """Live updates committed since the catch-up position last moved."""
+        return self._saves
 
     def committed(self) -> None:
         """The transaction the last hook ran in committed."""
@@ -191,11 +172,12 @@ class Views:
     @staticmethod
     def _apply_range(cursor: Any, writer: ViewWriter, after: int, upto: int) -> None:
         while after < upto:
-            items = writer.notifications(cursor, after, upto, BATCH)
-            if not items:
+            last, _, items = writer.notifications(cursor, after, upto, BATCH)
+            if last == after:
                 return
-            writer.apply(cursor, items)
-            after = items[-1][0]
+            if items:
+                writer.apply(cursor, items)
+            after = last
 
     # -- catch-up and rebuild ------------------------------------------------------
 
@@ -217,7 +199,10 @@ class Views:
         batch: int = BATCH,
         limit: int | None = None,
     ) -> int:
-        """Apply every event not yet in the views; returns how many.
+        """Apply every event not yet in the views; returns how many were read.
+
+        Events the live updates applied already are read and passed over,
+        and the position moves past them.
 
         Each batch commits with its position, so an interrupted catch-up
         resumes where it stopped. With ``limit``, stops once that many
@@ -225,16 +210,18 @@ class Views:
         look up between batches.
         """
         writer = self.writer(version or self.current_version())
+        self._saves = 0
         applied = 0
         while limit is None or applied < limit:
             with self._write_transaction() as cursor:
                 position = writer.position(cursor)
-                items = writer.notifications(cursor, position, 2**62, batch)
-                if not items:
+                last, read, items = writer.notifications(cursor, position, 2**62, batch)
+                if last == position:
                     break
-                writer.apply(cursor, items)
-                writer.set_position(cursor, items[-1][0])
-            applied += len(items)
+                if items:
+                    writer.apply(cursor, items)
+                writer.set_position(cursor, last)
+            applied += read
         if applied:
             logger.debug(
                 "views v%d caught up %d events", writer.tables.version, applied
@@ -268,15 +255,6 @@ class Views:
                     "WHERE name = ?"
                 ),
                 (new, VIEWS),
-            )
-            # Writers still on the old version find no position to move on,
-            # and look up the current version again.
-            cursor.execute(
-                self.dialect.sql(
-                    f"DELETE FROM {self.dialect.name('fc_view_tracking')} "
-                    "WHERE version = ?"
-                ),
-                (old,),
             )
         self._rows.clear()
         self._drop_before(old)
@@ -325,10 +303,11 @@ class Views:
 
 
 class _RowCache:
-    """Case rows as the last committed live update left them.
+    """Case rows as the last committed live update of this process left them.
 
-    Valid only while the views stand at the position that update set: any
-    other writer moves the position, and then the rows are read again.
+    A kept row spares reading it again; the writer still checks it is in
+    step with the new events and reads it afresh when it is not, so a row
+    another process changed meanwhile is never trusted.
     """
 
     limit = 20_000
@@ -336,31 +315,28 @@ class _RowCache:
     def __init__(self) -> None:
         self.rows: dict[str, Row] = {}
         self.version = 0
-        self.position = -1
-        self._staged: tuple[int, int, list[Row], bool] | None = None
+        self._staged: tuple[int, list[Row]] | None = None
 
-    def valid_at(self, version: int, position: int) -> dict[str, Row] | None:
-        if (version, position) == (self.version, self.position):
-            return self.rows
-        return None
+    def valid_for(self, version: int) -> dict[str, Row] | None:
+        return self.rows if version == self.version else None
 
-    def stage(self, version: int, position: int, rows: list[Row], fresh: bool) -> None:
-        self._staged = (version, position, rows, fresh)
+    def stage(self, version: int, rows: list[Row]) -> None:
+        self._staged = (version, rows)
 
     def confirm(self) -> None:
         if self._staged is None:
             return
-        version, position, rows, fresh = self._staged
+        version, rows = self._staged
         self._staged = None
-        if fresh or len(self.rows) > self.limit:
+        if version != self.version or len(self.rows) > self.limit:
             self.rows = {}
+            self.version = version
         self.rows.update((row["case_id"], row) for row in rows)
-        self.version, self.position = version, position
 
     def clear(self) -> None:
         self._staged = None
         self.rows = {}
-        self.position = -1
+        self.version = 0
 
 
 def _missing_columns(conn: Any, tables: ViewTables) -> list[str]:

@@ -18,7 +18,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from sqlalchemy import Table
 
 from faircasso.projections.fold import Row, ViewChanges
-from faircasso.projections.schema import CURRENT, TRACKING, ViewTables
+from faircasso.projections.schema import TRACKING, ViewTables
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,21 @@ class ViewWriter:
             "VALUES (?, ?, ?, ?) ON CONFLICT (client_id, month, metric) "
             f"DO UPDATE SET value = {portfolio}.value + excluded.value"
         )
+        if d.postgres:
+            events_sql = (
+                f"SELECT notification_id AS id, originator_id, originator_version, "
+                f"topic, state FROM {d.events_table} WHERE originator_id = %s "
+                "AND originator_version > %s AND originator_version < %s "
+                "ORDER BY originator_version"
+            )
+        else:
+            events_sql = (
+                "SELECT rowid AS id, originator_id, originator_version, topic, state "
+                "FROM stored_events WHERE originator_id = ? "
+                "AND originator_version > ? AND originator_version < ? "
+                "ORDER BY originator_version"
+            )
+        self._select_case_events = events_sql
         self._set_position = d.sql(
             f"UPDATE {d.name(TRACKING)} SET position = ? WHERE version = ?"
         )
@@ -117,29 +132,71 @@ class ViewWriter:
         return int(row["position"])
 
     def load_cases(self, cursor: Any, keys: list[str]) -> dict[str, Row]:
-        """The stored case rows for ``keys``."""
+        """The stored case rows for ``keys``, locked until the transaction ends."""
         marks = ", ".join("?" for _ in keys)
-        cursor.execute(self.dialect.sql(f"{self._select_cases}({marks})"), keys)
+        sql = f"{self._select_cases}({marks}){self.dialect.lock_row}"
+        cursor.execute(self.dialect.sql(sql), keys)
         return {row["case_id"]: dict(row) for row in cursor.fetchall()}
+
+    def case_events(
+        self, cursor: Any, case_key: str, after: int, before: int
+    ) -> list[tuple[int, Any]]:
+        """Decoded events of one case with versions in ``(after, before)``."""
+        cursor.execute(
+            self._select_case_events, (self._id_param(case_key), after, before)
+        )
+        return [self._decoded(row) for row in cursor.fetchall()]
+
+    def _id_param(self, case_key: str) -> Any:
+        return UUID(case_key) if self.dialect.postgres else case_key
 
     def notifications(
         self, cursor: Any, after: int, upto: int, limit: int
-    ) -> list[tuple[int, Any]]:
-        """Decoded events with ids in ``(after, upto]``, oldest first."""
+    ) -> tuple[int, int, list[tuple[int, Any]]]:
+        """Events with ids in ``(after, upto]`` the views still lack, decoded.
+
+        Returns the last id read (or ``after`` when none), how many events
+        were read, and the events to apply: those of other aggregates than
+        cases, and case events already in their case row, are passed over
+        without being decoded.
+        """
         cursor.execute(self.dialect.select_notifications(), (after, upto, limit))
-        found = []
-        for row in cursor.fetchall():
-            originator = row["originator_id"]
-            stored = StoredEvent(
-                originator_id=originator
-                if isinstance(originator, UUID)
-                else UUID(originator),
-                originator_version=row["originator_version"],
-                topic=row["topic"],
-                state=bytes(row["state"]),
-            )
-            found.append((int(row["id"]), self.mapper.to_domain_event(stored)))
-        return found
+        rows = cursor.fetchall()
+        if not rows:
+            return after, 0, []
+        cases = [r for r in rows if r["topic"].startswith(_CASE_TOPICS)]
+        keys = sorted({_key(r["originator_id"]) for r in cases})
+        versions = self.case_versions(cursor, keys) if keys else {}
+        needed = [
+            r
+            for r in cases
+            if r["originator_version"] > versions.get(_key(r["originator_id"]), 0)
+        ]
+        return int(rows[-1]["id"]), len(rows), [self._decoded(row) for row in needed]
+
+    def case_versions(self, cursor: Any, keys: list[str]) -> dict[str, int]:
+        """The event version each case row reflects, by case key."""
+        table = self.dialect.name(self.tables.case_status.name)
+        marks = ", ".join("?" for _ in keys)
+        cursor.execute(
+            self.dialect.sql(
+                f"SELECT case_id, version FROM {table} WHERE case_id IN ({marks})"
+            ),
+            keys,
+        )
+        return {row["case_id"]: int(row["version"]) for row in cursor.fetchall()}
+
+    def _decoded(self, row: Any) -> tuple[int, Any]:
+        originator = row["originator_id"]
+        stored = StoredEvent(
+            originator_id=originator
+            if isinstance(originator, UUID)
+            else UUID(originator),
+            originator_version=row["originator_version"],
+            topic=row["topic"],
+            state=bytes(row["state"]),
+        )
+        return int(row["id"]), self.mapper.to_domain_event(stored)
 
     def head(self, cursor: Any) -> int:
         """The newest notification id in the store, 0 when empty."""
@@ -154,11 +211,17 @@ class ViewWriter:
         cursor: Any,
         items: Sequence[tuple[int, Any]],
         known: Mapping[str, Row] | None = None,
+        *,
+        live: bool = False,
     ) -> list[Row]:
         """Fold ``items`` (notification id, event) and write the changes.
 
         ``known`` holds case rows as they are stored now, which spares
-        reading them. Returns the case rows as written.
+        reading them. ``live`` says the events were just recorded in this
+        transaction: earlier events of their cases that the views lack
+        (recorded by a writer that left the views to a projection process)
+        are then read from the store and applied first. Returns the case
+        rows as written.
         """
 
         def load(keys: list[str]) -> dict[str, Row]:
@@ -169,10 +232,36 @@ class ViewWriter:
             return found
 
         changes = ViewChanges(load)
-        changes.prepare(event for _, event in items)
+        changes.prepare((event for _, event in items), new_cases_are_new=live)
+        if live:
+            items = self._with_missing(cursor, changes, items)
         for notification_id, event in items:
             changes.apply(notification_id, event)
         return self.flush(cursor, changes)
+
+    def _with_missing(
+        self, cursor: Any, changes: ViewChanges, items: Sequence[tuple[int, Any]]
+    ) -> list[tuple[int, Any]]:
+        first: dict[str, int] = {}
+        for _, event in items:
+            first.setdefault(event.originator_id.hex, event.originator_version)
+        gaps = [key for key, version in first.items() if _behind(changes, key, version)]
+        if not gaps:
+            return list(items)
+        # A row kept from an earlier command may be older than the stored
+        # one; read it again before deciding what is missing.
+        for key, row in self.load_cases(cursor, gaps).items():
+            changes.keep_stored(key, row)
+        missing: list[tuple[int, Any]] = []
+        for key in gaps:
+            row = changes.cases.get(key)
+            have = int(row["version"]) if row is not None else 0
+            if have < first[key] - 1:
+                missing += self.case_events(cursor, key, have, first[key])
+        if not missing:
+            return list(items)
+        changes.prepare(event for _, event in missing)
+        return sorted([*missing, *items], key=lambda item: item[0])
 
     def flush(self, cursor: Any, changes: ViewChanges) -> list[Row]:
         """Write what ``changes`` gathered; returns the case rows written."""
@@ -250,14 +339,19 @@ class ViewWriter:
         cursor.execute(self._set_position, (position, self.tables.version))
 
 
-def current_position_sql(dialect: Dialect) -> str:
-    """SQL for the current version and its position, locking the position."""
-    lock = " FOR UPDATE OF t" if dialect.postgres else ""
-    return dialect.sql(
-        f"SELECT t.version AS version, t.position AS position "
-        f"FROM {dialect.name(CURRENT)} c JOIN {dialect.name(TRACKING)} t "
-        f"ON t.version = c.version WHERE c.name = ?{lock}"
-    )
+_CASE_TOPICS = ("faircasso.domain.case_events:",)
+
+
+def _key(originator: Any) -> str:
+    return originator.hex if isinstance(originator, UUID) else str(originator)
+
+
+def _behind(changes: ViewChanges, key: str, version: int) -> bool:
+    """True when the case row lacks events before ``version``."""
+    if version == 1:
+        return False
+    row = changes.cases.get(key)
+    return row is None or int(row["version"]) < version - 1
 
 
 def _insert(dialect: Dialect, table: Table) -> str:
