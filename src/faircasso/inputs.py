@@ -27,7 +27,13 @@ from pydantic import (
 
 from faircasso.domain.errors import FaircassoError, InvalidMoneyError
 from faircasso.domain.money import Money
-from faircasso.domain.values import Agreement, Debtor, DebtorKind, Invoice
+from faircasso.domain.values import (
+    Agreement,
+    BusinessCosts,
+    Debtor,
+    DebtorKind,
+    Invoice,
+)
 
 
 class InvalidCommandError(FaircassoError, ValueError):
@@ -124,6 +130,7 @@ class AgreementInput(_Input):
     legal_threshold: MoneyField = Money("500.00")
     private_individual: bool = False
     instalment_tolerance: int = 1
+    business_costs: BusinessCosts = BusinessCosts.SCALE
 
     def to_domain(self) -> Agreement:
         """The domain value."""

@@ -73,6 +73,7 @@ def client_add(args: argparse.Namespace) -> int:
                 "legal_threshold": args.legal_threshold,
                 "private_individual": args.private_individual,
                 "instalment_tolerance": args.instalment_tolerance,
+                "business_costs": args.business_costs,
             },
         )
         print(f"client {args.code} registered")

@@ -95,6 +95,13 @@ def _client_parsers(sub: Any) -> None:
     add.add_argument("--legal-threshold", default="500.00")
     add.add_argument("--private-individual", action="store_true")
     add.add_argument("--instalment-tolerance", type=int, default=1)
+    add.add_argument(
+        "--business-costs",
+        choices=["scale", "minimum", "none"],
+        default="scale",
+        help="costs charged to business debtors: the BIK scale, the flat "
+        "commercial minimum, or none",
+    )
     add.set_defaults(run=commands.client_add)
 
 

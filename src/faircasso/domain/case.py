@@ -42,6 +42,7 @@ from faircasso.domain.money import Money, total_of
 from faircasso.domain.values import (
     Agreement,
     Assessment,
+    BusinessCosts,
     CloseReason,
     ContactChannel,
     Debtor,
@@ -230,11 +231,22 @@ class Case(CaseMoney, Aggregate):
     # -- intake ----------------------------------------------------------------
 
     def accept(self, on: date) -> None:
-        """Take the case in; business debtors owe costs from now on."""
+        """Take the case in; business debtors owe costs per the agreement.
+
+        Between businesses the costs are due without a reminder (art.
+        6:96(4) BW), so they are charged now: the BIK scale, the flat
+        commercial minimum, or none, as the client agreed.
+        """
         state = self._decide("accept", on)
         self.trigger_event(ev.CaseAccepted, on=on, state=state)
-        if self.debtor.kind is DebtorKind.BUSINESS:
+        if self.debtor.kind is not DebtorKind.BUSINESS:
+            return
+        terms = self.agreement.business_costs
+        if terms is BusinessCosts.SCALE:
             self._charge_collection_costs(on, base=self.principal_open)
+        elif terms is BusinessCosts.MINIMUM:
+            costs = rules.commercial_minimum(on)
+            self._charge(on, "collection", costs.amount, (costs.record,))
 
     def reject(self, on: date) -> None:
         """Refuse the case at intake; it closes without a handling fee."""

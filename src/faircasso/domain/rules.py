@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from faircasso.domain.books import Instalment, InvoiceBook
 from faircasso.domain.money import Money
@@ -66,13 +67,22 @@ def limitation(
     invoice: Invoice, interruptions: Sequence[date], running: date | None = None
 ) -> LimitationOutcome:
     """When ``invoice`` becomes time-barred; never earlier than ``running``."""
-    result = limitation_rule.limitation_date(
-        invoice.due_date,
-        consumer_sale=invoice.consumer_sale,
-        interruptions=tuple(interruptions),
+    result = _limitation_date(
+        invoice.due_date, invoice.consumer_sale, tuple(interruptions)
     )
     day = result.date if running is None else max(result.date, running)
     return LimitationOutcome(day, result.record)
+
+
+@lru_cache(maxsize=4096)
+def _limitation_date(
+    due_date: date, consumer_sale: bool, interruptions: tuple[date, ...]
+) -> limitation_rule.LimitationResult:
+    # The rule is a function of these three values alone and its result is a
+    # value: the many invoices of a batch that share a due date share it.
+    return limitation_rule.limitation_date(
+        due_date, consumer_sale=consumer_sale, interruptions=interruptions
+    )
 
 
 def letter_term(sent_on: date) -> letter.LetterTerm:
@@ -87,6 +97,11 @@ def collection_costs(
     return costs.collection_costs(
         base, debtor=debtor, on=on, vat_surcharge=vat_surcharge
     )
+
+
+def commercial_minimum(on: date) -> costs.CostsResult:
+    """The flat costs due in a commercial transaction (art. 6:96(4) BW)."""
+    return costs.commercial_minimum_costs(on)
 
 
 def accrue(

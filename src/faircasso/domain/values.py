@@ -83,6 +83,19 @@ _WITH_RESULT = frozenset(
 )
 
 
+class BusinessCosts(StrEnum):
+    """Which collection costs a client's business debtors are charged.
+
+    ``scale`` is the BIK scale, default law between businesses (HR 10 July
+    2015); ``minimum`` the flat amount of art. 6:96(4) BW in a commercial
+    transaction; ``none`` charges no costs at all.
+    """
+
+    SCALE = "scale"
+    MINIMUM = "minimum"
+    NONE = "none"
+
+
 class ContactChannel(StrEnum):
     """How the agency and the debtor were in touch."""
 
@@ -186,7 +199,8 @@ class Agreement:
     costs (art. 2(3) Besluit BIK). ``legal_threshold`` is the smallest
     outstanding balance for which the agency proposes a legal track.
     ``instalment_tolerance`` is how many missed instalments an arrangement
-    survives before it is in default.
+    survives before it is in default. ``business_costs`` says which costs
+    business debtors are charged when the case is accepted.
     """
 
     handling_fee: Money
@@ -195,6 +209,7 @@ class Agreement:
     legal_threshold: Money
     private_individual: bool = False
     instalment_tolerance: int = 1
+    business_costs: BusinessCosts = BusinessCosts.SCALE
 
     def __post_init__(self) -> None:
         require_eur(self.handling_fee, "the handling fee")

@@ -250,8 +250,8 @@ class ViewWriter:
             return list(items)
         # A row kept from an earlier command may be older than the stored
         # one; read it again before deciding what is missing.
-        for key, row in self.load_cases(cursor, gaps).items():
-            changes.keep_stored(key, row)
+        for key, stored in self.load_cases(cursor, gaps).items():
+            changes.keep_stored(key, stored)
         missing: list[tuple[int, Any]] = []
         for key in gaps:
             row = changes.cases.get(key)

@@ -189,6 +189,7 @@ def restore_fields(obj: Any, cls: type[Any]) -> None:
 
 ENUMS: tuple[type[StrEnum], ...] = (
     values.DebtorKind,
+    values.BusinessCosts,
     values.Assessment,
     values.ReferralKind,
     values.ReferralOutcome,

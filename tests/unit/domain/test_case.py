@@ -35,6 +35,7 @@ from faircasso.domain.money import Money
 from faircasso.domain.values import (
     Agreement,
     Assessment,
+    BusinessCosts,
     CloseReason,
     ContactChannel,
     Debtor,
@@ -74,6 +75,7 @@ def open_case(
     private: bool = False,
     invoices: list[Invoice] | None = None,
     tolerance: int = 1,
+    business_costs: BusinessCosts = BusinessCosts.SCALE,
 ) -> Case:
     """A case of client ACME, its opening events already collected."""
     agreement = Agreement(
@@ -83,6 +85,7 @@ def open_case(
         legal_threshold=Money("500.00"),
         private_individual=private,
         instalment_tolerance=tolerance,
+        business_costs=business_costs,
     )
     case = Case.open(
         case_id=uuid5(NAMESPACE, "C-4711"),
@@ -229,6 +232,25 @@ def test_an_invoice_number_is_used_once_within_a_case() -> None:
 
 
 # -- collection costs ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("terms", "costs"),
+    [
+        (BusinessCosts.SCALE, Money("150.00")),
+        (BusinessCosts.MINIMUM, Money("40.00")),
+        (BusinessCosts.NONE, Money("0.00")),
+    ],
+)
+def test_business_debtors_are_charged_the_costs_the_client_agreed(
+    terms: BusinessCosts, costs: Money
+) -> None:
+    case = open_case(debtor=DebtorKind.BUSINESS, business_costs=terms)
+
+    charged = case.costs_charged
+
+    assert charged == costs
+    assert case.state == "amicable.new"
 
 
 def test_a_business_debtor_is_charged_collection_costs_at_acceptance() -> None:
@@ -1216,3 +1238,92 @@ def test_money_is_conserved_over_payments_in_every_phase() -> None:
     assert case.close_reason is CloseReason.PAID
     assert case.surplus == Money("5.00")
     assert_money_conserved(case, case.pending_events)
+
+
+# -- corrections and reversals -------------------------------------------------
+
+
+def test_a_reminder_during_the_term_leaves_the_costs_due_when_it_ends() -> None:
+    case = open_case()
+    case.send_letter(START)
+    case.send_reminder(date(2026, 1, 12))
+
+    case.fire_deadlines(COSTS_DUE)
+
+    assert case.state == "amicable.reminding"
+    assert case.costs_charged == Money("150.00")
+
+
+def test_an_instalment_recorded_as_missed_is_not_counted_again_by_its_deadline() -> (
+    None
+):
+    case = agreed_arrangement(tolerance=1)
+    case.record_instalment_missed(date(2026, 2, 1), 1)
+
+    case.fire_deadlines(date(2026, 2, 2))
+
+    assert case.state == "arrangement.active"
+    assert case.arrangement is not None
+    assert case.arrangement.missed_numbers == (1,)
+
+
+def test_an_instalment_is_recorded_as_missed_once() -> None:
+    case = agreed_arrangement(tolerance=2)
+    case.record_instalment_missed(date(2026, 2, 2), 1)
+
+    with pytest.raises(InvalidValueError) as refused:
+        case.record_instalment_missed(date(2026, 2, 3), 1)
+
+    assert str(refused.value) == (
+        "Invalid instalment number 1: expected an instalment not yet recorded "
+        "as missed."
+    )
+
+
+def test_a_reversed_payment_is_owed_again_and_its_remittance_taken_back() -> None:
+    case = after_term(open_case())
+    case.record_payment(date(2026, 1, 23), Money("200.00"), payment_id="bank-1")
+    owed_before = case.balance
+    case.collect_events()
+
+    undone = case.reverse_payment(date(2026, 1, 26), "bank-1", reason="AC04")
+
+    assert undone is True
+    assert recorded(case) == ["PaymentReversed"]
+    assert case.received == Money.zero()
+    assert case.to_agency == Money.zero()
+    assert case.to_client == Money.zero()
+    assert case.balance == owed_before + Money("200.00")
+    assert case.payments["bank-1"].reversed is True
+
+
+def test_a_payment_is_reversed_once() -> None:
+    case = open_case()
+    case.record_payment(START, Money("50.00"), payment_id="bank-1")
+    case.reverse_payment(START, "bank-1", reason="AC04")
+
+    again = case.reverse_payment(START, "bank-1", reason="AC04")
+
+    assert again is False
+
+
+def test_a_credit_note_lowers_the_principal_of_its_invoice() -> None:
+    case = open_case()
+
+    case.record_credit_note(START, "F-1", Money("250.00"), "CN-9")
+
+    assert recorded(case) == ["CreditNoteRecorded"]
+    assert case.principal == Money("750.00")
+    assert case.principal_open == Money("750.00")
+
+
+def test_a_credit_note_larger_than_the_open_principal_is_refused() -> None:
+    case = open_case()
+
+    with pytest.raises(InvalidValueError) as refused:
+        case.record_credit_note(START, "F-1", Money("1000.01"), "CN-9")
+
+    assert str(refused.value) == (
+        "Invalid credit note amount 'EUR 1,000.01': expected at most the principal "
+        "still open on invoice F-1, EUR 1,000.00."
+    )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from faircasso.domain import lifecycle
 from faircasso.domain.errors import (
     CaseClosedError,
     CommandNotAllowedError,
     ReferralPauseError,
     TimeBarredError,
 )
-from faircasso.domain import lifecycle
 from faircasso.domain.lifecycle import (
     _TABLE,
     ALL_STATES,
