@@ -13,11 +13,18 @@ from faircasso.domain.money import Money, total_of
 def assert_money_conserved(case: Case, events: Iterable[Any]) -> None:
     """Every cent received is allocated to costs, interest or principal, or kept.
 
-    Checked per invoice and for the whole case: what the payments paid off
-    is exactly what was charged or accrued less what is still open.
+    Checked per invoice and for the whole case: what the payments not
+    reversed paid off is exactly what was charged or accrued less what is
+    still open.
     """
     history = list(events)
-    payments = [e for e in history if isinstance(e, ev.PaymentReceived)]
+    # A reversed payment gave back what it paid off: only the others count.
+    reversed_ids = {e.payment_id for e in history if isinstance(e, ev.PaymentReversed)}
+    payments = [
+        e
+        for e in history
+        if isinstance(e, ev.PaymentReceived) and e.payment_id not in reversed_ids
+    ]
     shares = [share for payment in payments for share in payment.shares]
     surplus = total_of(payment.surplus for payment in payments)
     allocated = total_of(s.costs + s.interest + s.principal for s in shares)

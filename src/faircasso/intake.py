@@ -5,7 +5,8 @@ transaction, a chunk at a time, so a large file never sits in memory
 whole. With ``skip_invalid`` the valid cases are taken in and every
 rejected one is written to a rejects file with its reason; nothing is
 dropped. Taking in the same file again (by content, whatever its name)
-changes nothing and says so.
+changes nothing and says so; a file that brought no case is not recorded,
+so it can come again once the reason is gone (a client registered).
 
 UBL invoices given together are one batch: the invoices of one debtor
 become one case, credit notes reduce the invoice they refer to, and the
@@ -83,6 +84,8 @@ class _Tally:
     cases: int = 0
     invoices: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    # Each client is looked up once per file, not once per chunk.
+    clients: dict[str, Client | FaircassoError] = field(default_factory=dict)
 
 
 def take_in(
@@ -215,21 +218,10 @@ def _run(
                 for chunk in _chunks(stream, CHUNK):
                     _save_chunk(engine, saver, chunk, skip, tally)
                 tally.rejected[:0] = list(stream.rejected)
-                counts = {
-                    "cases": tally.cases,
-                    "invoices": tally.invoices,
-                    "rejected": len(tally.rejected),
-                }
-                saver.save(
-                    ImportRecord.record(
-                        kind="cases",
-                        file_name=name,
-                        sha256=sha,
-                        file_format=file_format,
-                        counts=counts,
-                        on=engine.today(),
-                    )
-                )
+                # A file that brought no case may come again once the reason
+                # is gone (a client registered, --client given).
+                if tally.cases:
+                    saver.save(_import_record(engine, name, sha, file_format, tally))
         finally:
             engine.views.rolled_back()
     rejects = _write_rejects(paths[0], tally.rejected)
@@ -238,6 +230,24 @@ def _run(
     )
     return IntakeResult(
         name, file_format, tally.cases, tally.invoices, len(tally.rejected), rejects
+    )
+
+
+def _import_record(
+    engine: Engine, name: str, sha: str, file_format: str, tally: _Tally
+) -> ImportRecord:
+    counts = {
+        "cases": tally.cases,
+        "invoices": tally.invoices,
+        "rejected": len(tally.rejected),
+    }
+    return ImportRecord.record(
+        kind="cases",
+        file_name=name,
+        sha256=sha,
+        file_format=file_format,
+        counts=counts,
+        on=engine.today(),
     )
 
 
@@ -270,21 +280,23 @@ def _save_chunk(
     skip: bool,
     tally: _Tally,
 ) -> None:
-    clients = {s.client: _client(engine, s) for s in chunk}
-    ids = {s.reference: case_id_for(clients[s.client].id, s.reference) for s in chunk}
+    clients = tally.clients
+    for code in {s.client for s in chunk} - clients.keys():
+        clients[code] = _find_client(engine, code)
+    # Two clients may use the same reference: a case is its client's reference.
+    ids = {
+        (s.client, s.reference): case_id_for(client.id, s.reference)
+        for s in chunk
+        if isinstance(client := clients[s.client], Client)
+    }
     existing = saver.existing(list(ids.values()))
     cases = []
     for submission in chunk:
-        case_id = ids[submission.reference]
         try:
+            client = _client(clients[submission.client], submission)
+            case_id = ids[(submission.client, submission.reference)]
             cases.append(
-                _open(
-                    engine,
-                    clients[submission.client],
-                    submission,
-                    case_id,
-                    case_id in existing,
-                )
+                _open(engine, client, submission, case_id, case_id in existing)
             )
         except FaircassoError as error:
             located = _located(submission, error)
@@ -311,23 +323,31 @@ def _located(submission: CaseSubmission, error: FaircassoError) -> FaircassoErro
     )
 
 
-def _client(engine: Engine, submission: CaseSubmission) -> Client:
-    location = submission.source
+def _find_client(engine: Engine, code: str) -> Client | FaircassoError:
+    """The client with an agreement, or why cases cannot be taken in for it."""
     try:
-        client = engine.client(submission.client)
+        client = engine.client(code)
         client.require_agreement()
     except FaircassoError as error:
-        file, _, where = location.partition(":")
-        raise InputFileError(
-            file,
-            where,
-            "client",
-            submission.client,
-            f"a registered client with a recorded agreement ({error})",
-        ) from None
+        return error
     return client
 
 
+def _client(found: Client | FaircassoError, submission: CaseSubmission) -> Client:
+    if isinstance(found, Client):
+        return found
+    file, _, where = submission.source.partition(":")
+    raise InputFileError(
+        file,
+        where,
+        "client",
+        submission.client,
+        f"a registered client with a recorded agreement ({found})",
+    )
+
+
+# Limitation: invoice numbers are not looked up in other cases; a case is
+# known by its client's reference only (see docs/limitations.md).
 def _open(
     engine: Engine,
     client: Client,

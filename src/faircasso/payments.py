@@ -11,8 +11,9 @@ agency's own transfers and are left alone.
 A statement is taken in whole or not at all, in one transaction; the same
 statement twice changes nothing, and an entry that also appears in an
 overlapping statement is booked once (each entry has a stable id, used as
-the payment's id). Logging: one INFO line per statement
-(``faircasso.payments``), no names or account numbers.
+the payment's id), and a reversal found again undoes nothing more.
+Logging: one INFO line per statement (``faircasso.payments``), no names or
+account numbers.
 """
 
 from __future__ import annotations
@@ -230,6 +231,9 @@ def _reversal(
 ) -> None:
     case_id = match_case(engine, entry)
     case = work.case(case_id) if case_id is not None else None
+    if case is not None and case.reversal_recorded(entry.entry_id):
+        result.booked_before += 1
+        return
     payment_id = case.find_payment(entry.end_to_end_id, entry.amount) if case else None
     if case is None or payment_id is None:
         _hold(engine, work, entry, "reversal", result)

@@ -46,6 +46,9 @@ if TYPE_CHECKING:
     from faircasso.domain.case import Case
 
 
+_ONE_DAY = timedelta(days=1)
+
+
 def _recording_time() -> datetime:
     return current_clock().now()
 
@@ -56,14 +59,7 @@ def opening_interest_state(invoice: Invoice) -> InterestState:
     For a consumer that is when default begins under a fixed payment term
     (art. 6:83(a) BW); for a business, art. 6:119a(1) BW says so directly.
     """
-    start = invoice.due_date + timedelta(days=1)
-    return InterestState(
-        principal=invoice.principal,
-        capitalised=Money.zero(),
-        unpaid_interest=Money.zero(),
-        anchor=start,
-        accrued_to=start,
-    )
+    return InterestState.starting(invoice.principal, invoice.due_date + _ONE_DAY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +107,7 @@ class PaymentRecord:
     to_client: Money
     to_agency: Money
     reversed: bool = False
+    reversal_id: str = ""
 
 
 class CaseEvent(Aggregate.Event):
@@ -383,7 +380,9 @@ class PaymentReversed(CaseEvent):
         payment = case.payments[self.payment_id]
         case.payments = {
             **case.payments,
-            self.payment_id: replace(payment, reversed=True),
+            self.payment_id: replace(
+                payment, reversed=True, reversal_id=self.reversal_id
+            ),
         }
         case.last_on = max(case.last_on, self.on)
 

@@ -211,6 +211,17 @@ class CaseMoney:
         same = [p for p in live if p.amount == amount]
         return same[-1].payment_id if same else None
 
+    def reversal_recorded(self, reversal_id: str) -> bool:
+        """True when the bank reversal ``reversal_id`` already undid a payment.
+
+        A reversal found again in an overlapping statement must not undo a
+        second payment of the same amount.
+        """
+        wanted = reversal_id[:120]
+        return bool(wanted) and any(
+            p.reversed and p.reversal_id == wanted for p in self.payments.values()
+        )
+
     def reverse_payment(
         self, on: date, payment_id: str, *, reason: str, reversal_id: str = ""
     ) -> bool:

@@ -16,6 +16,7 @@ from faircasso.domain.errors import CurrencyMismatchError, InvalidMoneyError
 
 CENT: Final = Decimal("0.01")
 _ZERO: Final = Decimal("0.00")
+_ZEROS: dict[str, Money] = {}
 
 
 def _to_decimal(amount: object) -> Decimal:
@@ -69,7 +70,24 @@ class Money:
     @classmethod
     def zero(cls, currency: str = "EUR") -> Money:
         """Return nothing, in the given currency."""
-        return cls(_ZERO, currency)
+        # Money is immutable, so one zero per currency serves everyone.
+        found = _ZEROS.get(currency)
+        if found is None:
+            found = _ZEROS[currency] = cls(_ZERO, currency)
+        return found
+
+    @classmethod
+    def _exact(cls, amount: Decimal, currency: str) -> Money:
+        """Money from the sum, difference or multiple of checked amounts.
+
+        Such a result is in whole cents already and its currency was
+        checked, so the checks of ``__init__`` are skipped: arithmetic on
+        Money is the hottest path of a large intake.
+        """
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
 
     @classmethod
     def from_cents(cls, cents: int, currency: str = "EUR") -> Money:
@@ -117,17 +135,17 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         other = self._check_same_currency(other, "add")
-        return Money(self.amount + other.amount, self.currency)
+        return Money._exact(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         other = self._check_same_currency(other, "subtract")
-        return Money(self.amount - other.amount, self.currency)
+        return Money._exact(self.amount - other.amount, self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money._exact(-self.amount, self.currency)
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount), self.currency)
+        return Money._exact(abs(self.amount), self.currency)
 
     def __mul__(self, factor: int) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, int):
@@ -136,7 +154,7 @@ class Money:
                 "an int; for rates use Money.of_rounded(amount * rate) and "
                 "name the rounding",
             )
-        return Money(self.amount * factor, self.currency)
+        return Money._exact(self.amount * factor, self.currency)
 
     __rmul__ = __mul__
 

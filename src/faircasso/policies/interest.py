@@ -143,7 +143,20 @@ class InterestState:
     @classmethod
     def starting(cls, principal: Money, start: date) -> InterestState:
         """A debt on which interest starts to run on ``start``."""
-        return cls(principal, Money.zero(), Money.zero(), start, start)
+        require_not_negative(principal, "principal")
+        # Nothing is accrued and accrual starts at the anchor, so the other
+        # checks hold by construction; every invoice taken in comes here.
+        state = object.__new__(cls)
+        zero = Money.zero()
+        for name, value in (
+            ("principal", principal),
+            ("capitalised", zero),
+            ("unpaid_interest", zero),
+            ("anchor", start),
+            ("accrued_to", start),
+        ):
+            object.__setattr__(state, name, value)
+        return state
 
     @property
     def base(self) -> Money:

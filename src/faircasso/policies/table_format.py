@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from faircasso.domain.money import Money
 
@@ -71,16 +72,16 @@ class Row:
 
     def money(self, column: str) -> Money:
         """The amount in ``column``."""
-        return Money(self.values[column])
+        return _money(self.values[column])
 
     def optional_money(self, column: str) -> Money | None:
         """The amount in ``column``, or None when it is left empty."""
         text = self.values[column]
-        return Money(text) if text else None
+        return _money(text) if text else None
 
     def decimal(self, column: str) -> Decimal:
         """The number in ``column``, such as a rate."""
-        return Decimal(self.values[column])
+        return _decimal(self.values[column])
 
     def count(self, column: str) -> int:
         """The whole number in ``column``."""
@@ -89,6 +90,17 @@ class Row:
     def text(self, column: str) -> str:
         """The text in ``column``."""
         return self.values[column]
+
+
+# Rules read the same few cells for every case; the values are immutable.
+@lru_cache(maxsize=1024)
+def _money(text: str) -> Money:
+    return Money(text)
+
+
+@lru_cache(maxsize=1024)
+def _decimal(text: str) -> Decimal:
+    return Decimal(text)
 
 
 @dataclass(frozen=True, slots=True)

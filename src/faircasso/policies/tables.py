@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
@@ -143,6 +143,9 @@ class Table:
     spec: TableSpec
     rows: tuple[Row, ...]
     source: str = ""
+    _texts: dict[tuple[int, ...], tuple[tuple[Row, ...], str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def name(self) -> str:
@@ -229,7 +232,14 @@ class Table:
 
     def recorded(self, rows: Sequence[Row]) -> dict[str, str]:
         """The rows a rule used, as one recorded input ``table:<name>``."""
-        return {f"table:{self.name}": rows_text(self.spec, _unique(rows))}
+        unique = _unique(rows)
+        # Keyed by the rows' identity; the cache holds the rows, so an id is
+        # never reused for another row while its text is kept.
+        key = tuple(id(row) for row in unique)
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = (tuple(unique), rows_text(self.spec, unique))
+        return {f"table:{self.name}": found[1]}
 
 
 def _unique(rows: Sequence[Row]) -> list[Row]:

@@ -59,9 +59,11 @@ class BulkSaver:
         if not aggregate_ids:
             return set()
         if self._postgres:
-            table = self._store.recorder.events_table_name  # type: ignore[attr-defined]
+            recorder: Any = self._store.recorder
+            # The library qualifies its tables with the schema; so must this.
+            schema, name = recorder.datastore.schema, recorder.events_table_name
             self._cursor.execute(
-                f"SELECT DISTINCT originator_id FROM {table} "
+                f'SELECT DISTINCT originator_id FROM "{schema}"."{name}" '
                 "WHERE originator_id = ANY(%s) AND originator_version = 1",
                 (list(aggregate_ids),),
             )
