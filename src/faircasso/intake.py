@@ -28,9 +28,8 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
-from faircasso.domain.case import Case
 from faircasso.domain.client import Client, case_id_for
-from faircasso.domain.clock import using_clock
+from faircasso.domain.clock import VirtualClock, using_clock
 from faircasso.domain.errors import FaircassoError, InputFileError
 from faircasso.domain.imports import ImportRecord, import_id_for
 from faircasso.engine import Engine
@@ -43,10 +42,18 @@ from faircasso.formats import (
     read_batch_csv,
     read_batch_json,
     read_ubl_files,
-    reference_for_case,
     write_rejects,
 )
 from faircasso.formats.rejects import ErrorMode
+from faircasso.intake_workers import (
+    Opened,
+    Prepared,
+    Ready,
+    Workers,
+    located_error,
+    open_cases,
+    use_workers,
+)
 from faircasso.storage.bulk import BulkSaver, bulk_transaction
 
 logger = logging.getLogger(__name__)
@@ -94,8 +101,13 @@ def take_in(
     *,
     skip_invalid: bool = False,
     client: str | None = None,
+    workers: bool | None = None,
 ) -> list[IntakeResult]:
-    """Take in case files; UBL files among them are taken in as one batch."""
+    """Take in case files; UBL files among them are taken in as one batch.
+
+    ``workers`` opens the cases of a CSV or JSON batch in a second process:
+    None decides by the file's size, False never, True always.
+    """
     files = [Path(p) for p in paths]
     formats = {path: detect_format(path) for path in files}
     ubl = [
@@ -104,7 +116,7 @@ def take_in(
         if formats[p] in (FileFormat.UBL_INVOICE, FileFormat.UBL_CREDIT_NOTE)
     ]
     results = [
-        _take_in_batch(engine, path, formats[path], skip_invalid)
+        _take_in_batch(engine, path, formats[path], skip_invalid, workers)
         for path in files
         if path not in ubl
     ]
@@ -124,7 +136,11 @@ def file_sha256(paths: Iterable[Path]) -> str:
 
 
 def _take_in_batch(
-    engine: Engine, path: Path, file_format: FileFormat, skip: bool
+    engine: Engine,
+    path: Path,
+    file_format: FileFormat,
+    skip: bool,
+    workers: bool | None = None,
 ) -> IntakeResult:
     if file_format not in (FileFormat.CSV, FileFormat.JSON):
         raise InputFileError(
@@ -138,7 +154,12 @@ def _take_in_batch(
     read = read_batch_csv if file_format is FileFormat.CSV else read_batch_json
     mode: ErrorMode = "collect" if skip else "raise"
     return _run(
-        engine, [path], file_format.value, skip, lambda: read(path, errors=mode)
+        engine,
+        [path],
+        file_format.value,
+        skip,
+        lambda: read(path, errors=mode),
+        workers,
     )
 
 
@@ -161,7 +182,7 @@ def _take_in_ubl(
                 rejected.append(Rejected("; ".join(group.sources), "", str(error)))
         return _Submissions(cases, rejected)
 
-    return _run(engine, paths, "ubl", skip, submissions)
+    return _run(engine, paths, "ubl", skip, submissions, parallel=False)
 
 
 class _Submissions:
@@ -199,7 +220,12 @@ def _ubl_client(engine: Engine, group: Any, client: str | None) -> str:
 
 
 def _run(
-    engine: Engine, paths: list[Path], file_format: str, skip: bool, read: Any
+    engine: Engine,
+    paths: list[Path],
+    file_format: str,
+    skip: bool,
+    read: Any,
+    parallel: bool | None = None,
 ) -> IntakeResult:
     name = ", ".join(str(p) for p in paths)
     sha = file_sha256(paths)
@@ -211,12 +237,22 @@ def _run(
     with using_clock(engine.clock):
         stream = read()
         hooks = engine.views.after_insert if engine.views_inline else None
+        workers = _workers(engine, paths, skip, parallel)
         try:
             with bulk_transaction(
                 engine.store, hooks, postgres=engine.url.is_postgres
             ) as saver:
                 for chunk in _chunks(stream, CHUNK):
-                    _save_chunk(engine, saver, chunk, skip, tally)
+                    ready = _screen(engine, saver, chunk, skip, tally)
+                    if workers is None:
+                        opened = open_cases(ready, engine.today(), skip=skip)
+                        _save_opened(saver, opened, tally)
+                        continue
+                    workers.submit(ready, engine.today())
+                    for prepared in workers.ready_results():
+                        _save_prepared(engine, saver, prepared, tally)
+                for prepared in workers.ready_results(keep=0) if workers else ():
+                    _save_prepared(engine, saver, prepared, tally)
                 tally.rejected[:0] = list(stream.rejected)
                 # A file that brought no case may come again once the reason
                 # is gone (a client registered, --client given).
@@ -224,6 +260,8 @@ def _run(
                     saver.save(_import_record(engine, name, sha, file_format, tally))
         finally:
             engine.views.rolled_back()
+            if workers is not None:
+                workers.close()
     rejects = _write_rejects(paths[0], tally.rejected)
     logger.info(
         "took in %s: %d cases, %d rejected", name, tally.cases, len(tally.rejected)
@@ -273,13 +311,14 @@ def _chunks(
         yield chunk
 
 
-def _save_chunk(
+def _screen(
     engine: Engine,
     saver: BulkSaver,
     chunk: list[CaseSubmission],
     skip: bool,
     tally: _Tally,
-) -> None:
+) -> list[Ready]:
+    """The submissions of a chunk that may open: known client, new reference."""
     clients = tally.clients
     for code in {s.client for s in chunk} - clients.keys():
         clients[code] = _find_client(engine, code)
@@ -290,37 +329,48 @@ def _save_chunk(
         if isinstance(client := clients[s.client], Client)
     }
     existing = saver.existing(list(ids.values()))
-    cases = []
+    ready = []
     for submission in chunk:
         try:
             client = _client(clients[submission.client], submission)
             case_id = ids[(submission.client, submission.reference)]
-            cases.append(
-                _open(engine, client, submission, case_id, case_id in existing)
-            )
+            _refuse_known(client, submission, case_id in existing)
         except FaircassoError as error:
-            located = _located(submission, error)
+            located = located_error(submission, error)
             if not skip:
                 raise located from None
             tally.rejected.append(Rejected(submission.source, "", str(located)))
             continue
-        tally.cases += 1
-        tally.invoices += len(submission.invoices)
-    saver.save(*cases)
+        agreement = client.require_agreement()
+        ready.append(Ready(submission, case_id, client.id, client.code, agreement))
+    return ready
 
 
-def _located(submission: CaseSubmission, error: FaircassoError) -> FaircassoError:
-    """The error with the file and place of the case it is about."""
-    if isinstance(error, InputFileError):
-        return error
-    file, _, where = submission.source.partition(":")
-    return InputFileError(
-        file,
-        where,
-        "case",
-        submission.reference,
-        f"a case that can be opened: {str(error).rstrip('.')}",
-    )
+def _save_opened(saver: BulkSaver, opened: Opened, tally: _Tally) -> None:
+    saver.save(*opened.cases)
+    tally.cases += len(opened.cases)
+    tally.invoices += opened.invoices
+    tally.rejected += opened.rejected
+
+
+def _save_prepared(
+    engine: Engine, saver: BulkSaver, prepared: Prepared, tally: _Tally
+) -> None:
+    saver.insert(prepared.stored)
+    if prepared.changes is not None:
+        engine.views.flush_prepared(saver.cursor, prepared.changes)
+    tally.cases += prepared.cases
+    tally.invoices += prepared.invoices
+    tally.rejected += prepared.rejected
+
+
+def _workers(
+    engine: Engine, paths: list[Path], skip: bool, parallel: bool | None
+) -> Workers | None:
+    if parallel is False or (parallel is None and not use_workers(paths)):
+        return None
+    virtual = isinstance(engine.clock, VirtualClock)
+    return Workers(virtual=virtual, skip=skip, views=engine.views_inline)
 
 
 def _find_client(engine: Engine, code: str) -> Client | FaircassoError:
@@ -348,13 +398,7 @@ def _client(found: Client | FaircassoError, submission: CaseSubmission) -> Clien
 
 # Limitation: invoice numbers are not looked up in other cases; a case is
 # known by its client's reference only (see docs/limitations.md).
-def _open(
-    engine: Engine,
-    client: Client,
-    submission: CaseSubmission,
-    case_id: Any,
-    exists: bool,
-) -> Case:
+def _refuse_known(client: Client, submission: CaseSubmission, exists: bool) -> None:
     if exists:
         file, _, where = submission.source.partition(":")
         raise InputFileError(
@@ -364,17 +408,6 @@ def _open(
             submission.reference,
             f"a case reference client {client.code} has not handed in before",
         )
-    return Case.open(
-        case_id=case_id,
-        client_id=client.id,
-        client_code=client.code,
-        agreement=client.require_agreement(),
-        reference=submission.reference,
-        debtor=submission.debtor,
-        invoices=submission.invoices,
-        payment_reference=reference_for_case(case_id, "nl"),
-        on=engine.today(),
-    )
 
 
 def _write_rejects(path: Path, rejected: list[Rejected]) -> str | None:

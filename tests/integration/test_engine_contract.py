@@ -179,7 +179,7 @@ class TestEngineContract:
         assert case.state == "amicable.new"
         assert case.reference == "C-4711"
         assert case.balance == Money("1000.00")
-        assert names(engine, case_id) == ["CaseOpened", "DeadlineSet", "CaseAccepted"]
+        assert names(engine, case_id) == ["CaseOpened"]
         assert status_row(engine, case_id)["state"] == "amicable.new"
 
     def test_a_reference_submitted_twice_is_refused_and_nothing_is_written(
@@ -421,8 +421,6 @@ class TestEngineContract:
         )
         assert [type(e).__name__ for e in history] == [
             "CaseOpened",
-            "DeadlineSet",
-            "CaseAccepted",
             "LetterSent",
             "DeadlineSet",
             "LimitationRenewed",
@@ -445,16 +443,15 @@ class TestEngineContract:
         engine.advance_to(COSTS_DUE)
         history = engine.events(case_id)
 
-        states = [engine.case(case_id, version=n).state for n in (1, 3, 4, 9)]
-        costs = [engine.case(case_id, version=n).costs_open for n in (9, 10)]
+        states = [engine.case(case_id, version=n).state for n in (1, 2, 7)]
+        costs = [engine.case(case_id, version=n).costs_open for n in (7, 8)]
 
-        assert [type(history[n - 1]).__name__ for n in (4, 9, 10)] == [
+        assert [type(history[n - 1]).__name__ for n in (2, 7, 8)] == [
             "LetterSent",
             "TermEnded",
             "CostsCharged",
         ]
         assert states == [
-            "intake.registered",
             "amicable.new",
             "amicable.letter_sent",
             "amicable.reminding",

@@ -637,3 +637,73 @@ def test_an_invoice_sent_again_in_another_combination_is_not_claimed_twice(
         for number in supplier.case(status.case_id).books
     ]
     assert sorted(claimed) == ["2026-0103", "2026-0118"]
+
+
+# -- the worker process ----------------------------------------------------------
+
+
+def _events_without_times(engine: Engine) -> list[tuple[Any, ...]]:
+    recorder: Any = engine.store.recorder
+    found = []
+    for notification in recorder.select_notifications(start=1, limit=10**6):
+        event = engine.store.mapper.to_domain_event(notification)
+        state = {k: v for k, v in vars(event).items() if k != "timestamp"}
+        found.append((notification.topic, sorted(state.items(), key=str)))
+    return found
+
+
+def test_opening_cases_in_a_worker_process_writes_what_one_process_writes(
+    tmp_path: Path,
+) -> None:
+    batch = copy_sample("cases.csv", tmp_path)
+    results = []
+    for workers in (False, True):
+        with Engine("memory://", clock=VirtualClock(TODAY)) as engine:
+            register_sample_clients(engine)
+            result = take_in(engine, [batch], workers=workers)[0]
+            results.append(
+                (result.cases, _events_without_times(engine), views_now(engine)[1])
+            )
+
+    alone, with_worker = results
+
+    assert alone[0] == with_worker[0] == 5
+    assert with_worker[1] == alone[1]
+    assert with_worker[2] == alone[2]
+
+
+def test_a_case_refused_in_the_worker_refuses_the_whole_file(tmp_path: Path) -> None:
+    batch = write_csv(
+        tmp_path,
+        "batch.csv",
+        "ENERGIEK,W-1,Zoë Berg,consumer,F-1,2026-01-01,2026-01-15,100.00",
+        "ENERGIEK,W-2,Anouk Bakker,consumer,F-2,2026-02-01,2026-12-15,50.00",
+    )
+    with Engine("memory://", clock=VirtualClock(TODAY)) as engine:
+        register_sample_clients(engine)
+        before = stored_events(engine)
+
+        with pytest.raises(InputFileError) as refused:
+            take_in(engine, [batch], workers=True)
+
+        assert stored_events(engine) == before
+    assert "field 'case': got 'W-2'" in str(refused.value)
+    assert "it is not past its due date 2026-12-15" in str(refused.value)
+
+
+def test_a_case_refused_in_the_worker_is_rejected_when_skipping(tmp_path: Path) -> None:
+    batch = write_csv(
+        tmp_path,
+        "batch.csv",
+        "ENERGIEK,W-1,Zoë Berg,consumer,F-1,2026-01-01,2026-01-15,100.00",
+        "ENERGIEK,W-2,Anouk Bakker,consumer,F-2,2026-02-01,2026-12-15,50.00",
+    )
+    with Engine("memory://", clock=VirtualClock(TODAY)) as engine:
+        register_sample_clients(engine)
+
+        result = take_in(engine, [batch], workers=True, skip_invalid=True)[0]
+
+        names = [s.debtor_name for s in all_cases(engine.views, TODAY)]
+    assert (result.cases, result.rejected) == (1, 1)
+    assert names == ["Zoë Berg"]
+    assert "W-2" in read_rejects(result.rejects_file or "")[0]["reason"]

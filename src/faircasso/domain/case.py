@@ -121,14 +121,19 @@ class Case(CaseMoney, Aggregate):
         payment_reference: str,
         on: date,
     ) -> Case:
-        """Open a case in intake; a client that is a business is accepted now.
+        """Open a case; a business client's case is accepted as it opens.
 
         A private individual's claim waits in intake until the agency has
-        assessed it and calls :meth:`accept` or :meth:`reject`.
+        assessed it and calls :meth:`accept` or :meth:`reject`. Otherwise
+        the lifecycle's acceptance is decided here and the case opens in
+        amicable collection, in one event.
         """
         reference = require_text("case reference", reference, max_length=64)
         _check_invoices(reference, invoices, on)
         limits = [rules.limitation(invoice, ()) for invoice in invoices]
+        state = "intake.registered"
+        if not agreement.private_individual:
+            state = decide(state, "accept", case_label=reference)
         case = cls._create(
             ev.CaseOpened,
             id=case_id,
@@ -142,24 +147,12 @@ class Case(CaseMoney, Aggregate):
             interest_kind=rules.interest_kind_for(debtor.kind),
             payment_reference=payment_reference,
             limitation_dates=tuple(limit.date for limit in limits),
-            state="intake.registered",
+            state=state,
             rules=tuple(limit.record for limit in limits),
         )
-        case._set_limitation_deadlines(on)
         if not agreement.private_individual:
-            case.accept(on)
+            case._charge_business_costs(on)
         return case
-
-    def _set_limitation_deadlines(self, on: date) -> None:
-        for book in self.books.values():
-            if book.limitation_date is not None:
-                self._set_deadline(
-                    on,
-                    f"limitation:{book.number}",
-                    DeadlineKind.LIMITATION,
-                    book.limitation_date,
-                    book.number,
-                )
 
     # -- reading ---------------------------------------------------------------
 
@@ -239,6 +232,9 @@ class Case(CaseMoney, Aggregate):
         """
         state = self._decide("accept", on)
         self.trigger_event(ev.CaseAccepted, on=on, state=state)
+        self._charge_business_costs(on)
+
+    def _charge_business_costs(self, on: date) -> None:
         if self.debtor.kind is not DebtorKind.BUSINESS:
             return
         terms = self.agreement.business_costs
@@ -672,7 +668,7 @@ class Case(CaseMoney, Aggregate):
             )
             self._set_deadline(
                 on,
-                f"limitation:{book.number}",
+                ev.limitation_key(book.number),
                 DeadlineKind.LIMITATION,
                 result.date,
                 book.number,

@@ -53,6 +53,11 @@ def _recording_time() -> datetime:
     return current_clock().now()
 
 
+def limitation_key(invoice_number: str) -> str:
+    """The key of the deadline on which an invoice becomes time-barred."""
+    return f"limitation:{invoice_number}"
+
+
 def opening_interest_state(invoice: Invoice) -> InterestState:
     """Interest on an invoice runs from the day after its due date.
 
@@ -122,7 +127,12 @@ class CaseEvent(Aggregate.Event):
 
 
 class CaseOpened(CaseEvent, Aggregate.Created):
-    """A client handed in a claim of one or more invoices against a debtor."""
+    """A client handed in a claim of one or more invoices against a debtor.
+
+    ``state`` is where the case starts: in intake, or already accepted
+    when the client's cases need no assessment. Each invoice's limitation
+    date is pending as a deadline from the start.
+    """
 
     client_id: UUID
     client_code: str
@@ -155,7 +165,15 @@ class CaseOpened(CaseEvent, Aggregate.Created):
             )
             for invoice, limit in zip(self.invoices, self.limitation_dates, strict=True)
         }
-        case.deadlines = {}
+        case.deadlines = {
+            limitation_key(invoice.number): Deadline(
+                key=limitation_key(invoice.number),
+                kind=DeadlineKind.LIMITATION,
+                due_on=limit,
+                subject=invoice.number,
+            )
+            for invoice, limit in zip(self.invoices, self.limitation_dates, strict=True)
+        }
         case.arrangement = None
         case.assessment = None
         case.court_leave = False

@@ -57,9 +57,9 @@ class VirtualClock:
     every run with the same steps.
     """
 
-    def __init__(self, start: date) -> None:
+    def __init__(self, start: date, *, ticks: int = 0) -> None:
         self._today = start
-        self._ticks = 0
+        self._ticks = ticks
 
     def today(self) -> date:
         """The date the clock was last moved to."""

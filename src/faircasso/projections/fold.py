@@ -42,6 +42,10 @@ def _interest_json(state: InterestState) -> dict[str, Any]:
     }
 
 
+def _no_loader(keys: list[str]) -> dict[str, Row]:
+    return {}
+
+
 class ViewChanges:
     """The rows one batch of events changes, kept until they are written."""
 
@@ -51,6 +55,7 @@ class ViewChanges:
         self._invoices: dict[str, dict[str, dict[str, Any]]] = {}
         self._deadlines: dict[str, dict[str, dict[str, str]]] = {}
         self.deadlines_changed: set[str] = set()
+        self._final = False
         self.new_cases: set[str] = set()
         self.stored: dict[str, Row] = {}
         self.payments: list[Row] = []
@@ -83,6 +88,17 @@ class ViewChanges:
         self.cases[key] = row
         self.stored[key] = dict(row)
 
+    def forget_loader(self) -> None:
+        """Keep only what writing needs, to send the changes to another process.
+
+        Call after :meth:`rows`: the rows then carry their JSON columns, so
+        the parsed invoices and the rows as first read are not needed.
+        """
+        self._load_cases = _no_loader
+        self._invoices = {}
+        self.stored = {}
+        self._final = True
+
     def keep_stored(self, key: str, row: Row) -> None:
         """Use ``row`` as read from the database for a case not yet changed."""
         self._invoices.pop(key, None)
@@ -95,6 +111,8 @@ class ViewChanges:
         The JSON columns are read only by events that change them, and
         written back only then; most events touch neither.
         """
+        if self._final:
+            return list(self.cases.values())
         result = []
         for key, row in self.cases.items():
             invoices = self._invoices.get(key)
@@ -196,7 +214,18 @@ class ViewChanges:
         }
         self._keep(key, row)
         self.new_cases.add(key)
-        self._deadlines[key] = {}
+        self._deadlines[key] = {
+            ev.limitation_key(invoice.number): {
+                "key": ev.limitation_key(invoice.number),
+                "kind": "limitation",
+                "due_on": limit.isoformat(),
+                "subject": invoice.number,
+            }
+            for invoice, limit in zip(
+                event.invoices, event.limitation_dates, strict=True
+            )
+            if limit is not None
+        }
         self.deadlines_changed.add(key)
         self._invoices[key] = {
             invoice.number: _opened_invoice(invoice, limit)

@@ -44,6 +44,12 @@ class BulkSaver:
             return
         stored = [self._store.mapper.to_stored_event(event) for event in events]
         hook = self._hooks(events) if self._hooks is not None else None
+        self.insert(stored, hook)
+
+    def insert(self, stored: list[Any], hook: AfterInsert | None = None) -> None:
+        """Write events already made into stored records."""
+        if not stored:
+            return
         recorder: Any = self._store.recorder
         if self._postgres:
             recorder._insert_stored_events(self._cursor, stored)
@@ -52,7 +58,12 @@ class BulkSaver:
             )
         else:
             recorder._insert_events(self._cursor, stored, after_insert=hook)
-        self.events_saved += len(events)
+        self.events_saved += len(stored)
+
+    @property
+    def cursor(self) -> Any:
+        """The cursor of the batch's transaction."""
+        return self._cursor
 
     def existing(self, aggregate_ids: Sequence[Any]) -> set[Any]:
         """Which of ``aggregate_ids`` already have events in the store."""

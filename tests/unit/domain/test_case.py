@@ -166,11 +166,7 @@ def test_a_case_for_a_business_client_is_accepted_when_it_is_opened() -> None:
     assert case.state == "amicable.new"
     assert case.reference == "C-1"
     events = case.collect_events()
-    assert [type(e).__name__ for e in events] == [
-        "CaseOpened",
-        "DeadlineSet",
-        "CaseAccepted",
-    ]
+    assert [type(e).__name__ for e in events] == ["CaseOpened"]
     assert {e.timestamp.date() for e in events} == {START}
     assert case.balance == Money("1000.00")
     assert case.deadlines["limitation:F-1"].due_on == date(2030, 12, 2)
