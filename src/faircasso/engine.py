@@ -70,12 +70,13 @@ from faircasso.inputs import (
 )
 from faircasso.projections.views import Views
 from faircasso.storage.schema_lock import schema_lock
-from faircasso.storage.store import CaseStore, open_store
+from faircasso.storage.store import CACHE_SIZE, CaseStore, open_store
 from faircasso.storage.urls import DEFAULT_URL, StoreURL, parse_url
 
 logger = logging.getLogger(__name__)
 
 URL_VARIABLE = "FAIRCASSO_DATABASE_URL"
+CACHE_VARIABLE = "FAIRCASSO_CACHE_SIZE"
 
 _A = TypeVar("_A", Case, Client, Calendar, SuspenseItem)
 
@@ -98,7 +99,9 @@ class Engine:
     ``clock`` overrides where time comes from; by default a store set up
     with a calendar runs on it, any other on the system clock.
     ``views="external"`` leaves the read models to a separate projection
-    process (PostgreSQL).
+    process (PostgreSQL). ``cache_size`` aggregates are kept in memory
+    (default 10,000, or ``FAIRCASSO_CACHE_SIZE``; 0 keeps none); a kept one
+    is still brought up to date from the store before each command.
     """
 
     def __init__(
@@ -109,14 +112,19 @@ class Engine:
         create_tables: bool = True,
         views: str = "inline",
         max_attempts: int = 8,
+        cache_size: int | None = None,
     ) -> None:
+        if cache_size is None:
+            cache_size = int(os.environ.get(CACHE_VARIABLE) or CACHE_SIZE)
         self.url: StoreURL = parse_url(
             url or os.environ.get(URL_VARIABLE) or DEFAULT_URL
         )
         if views not in ("inline", "external"):
             raise ValueError(f"views must be 'inline' or 'external', got {views!r}")
         with schema_lock(self.url, enabled=create_tables):
-            self.store: CaseStore = open_store(self.url, create_tables=create_tables)
+            self.store: CaseStore = open_store(
+                self.url, create_tables=create_tables, cache_size=cache_size
+            )
             self.views = Views(self.url, self.store, create_tables=create_tables)
         self._inline_views = views == "inline"
         self._max_attempts = max_attempts
@@ -701,10 +709,7 @@ class Engine:
                 cached = None
             if isinstance(cached, kind):
                 return copy.deepcopy(cached)
-        try:
-            aggregate = self.store.repository.get(aggregate_id, projector_func=replay)
-        except AggregateNotFoundError:
-            aggregate = None
+        aggregate = self.store.load(aggregate_id)
         if not isinstance(aggregate, kind):
             if kind is Client:
                 raise UnknownClientError(label)

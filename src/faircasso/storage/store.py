@@ -10,12 +10,13 @@ ids. The read models use it to change in the same commit as the events.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
@@ -61,17 +62,51 @@ class PostgresHookedRecorder(PostgresApplicationRecorder):
         return ids
 
 
+SNAPSHOT_EVERY = 50
+"""A case is snapshotted every this many events."""
+
+
 class CaseStore(Application[UUID]):
     """The eventsourcing application that stores faircasso's aggregates."""
 
     name = "faircasso"
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Case: 50}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Case: SNAPSHOT_EVERY}
     snapshotting_projectors: ClassVar[dict[type[Any], Any]] = {Case: replay}
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """Add faircasso's value types to the library's own."""
         super().register_transcodings(transcoder)
         register_all(transcoder)
+
+    def load(self, aggregate_id: UUID) -> Any | None:
+        """The aggregate as stored now, or None when it has no events.
+
+        One kept in the cache is brought up to date from the store. One not
+        kept, with no more events than the snapshot interval, is read in
+        one query without looking for a snapshot it cannot have yet.
+        """
+        cache = self.repository.cache
+        if cache is not None:
+            try:
+                cache.get(aggregate_id)
+            except KeyError:
+                pass
+            else:
+                return self._get(aggregate_id)
+        recorder: Any = self.recorder
+        stored = recorder.select_events(aggregate_id, limit=SNAPSHOT_EVERY + 1)
+        if len(stored) > SNAPSHOT_EVERY:
+            return self._get(aggregate_id)
+        aggregate = replay(None, map(self.mapper.to_domain_event, stored))
+        if aggregate is not None and cache is not None:
+            cache.put(aggregate_id, copy.deepcopy(aggregate))
+        return aggregate
+
+    def _get(self, aggregate_id: UUID) -> Any | None:
+        try:
+            return self.repository.get(aggregate_id, projector_func=replay)
+        except AggregateNotFoundError:
+            return None
 
     def construct_mapper(self) -> Mapper[UUID]:
         """A mapper that restores tuple fields of events."""
@@ -81,13 +116,18 @@ class CaseStore(Application[UUID]):
         )
 
 
-def store_env(url: StoreURL, *, create_tables: bool) -> dict[str, str]:
+CACHE_SIZE = 10_000
+"""Aggregates kept in memory by default: about 4 kB each for a case."""
+
+
+def store_env(
+    url: StoreURL, *, create_tables: bool, cache_size: int = CACHE_SIZE
+) -> dict[str, str]:
     """The eventsourcing environment for a store at ``url``."""
-    env = {
-        "CREATE_TABLE": "y" if create_tables else "n",
-        "AGGREGATE_CACHE_MAXSIZE": "2000",
-        "AGGREGATE_CACHE_FASTFORWARD": "y",
-    }
+    env = {"CREATE_TABLE": "y" if create_tables else "n"}
+    if cache_size > 0:
+        env["AGGREGATE_CACHE_MAXSIZE"] = str(cache_size)
+        env["AGGREGATE_CACHE_FASTFORWARD"] = "y"
     if url.is_postgres:
         env.update(
             PERSISTENCE_MODULE="eventsourcing.postgres",
@@ -111,8 +151,15 @@ def store_env(url: StoreURL, *, create_tables: bool) -> dict[str, str]:
     return env
 
 
-def open_store(url: StoreURL, *, create_tables: bool = True) -> CaseStore:
-    """Open the event store at ``url``; create its tables when asked."""
-    store = CaseStore(env=store_env(url, create_tables=create_tables))
+def open_store(
+    url: StoreURL, *, create_tables: bool = True, cache_size: int = CACHE_SIZE
+) -> CaseStore:
+    """Open the event store at ``url``; create its tables when asked.
+
+    ``cache_size`` aggregates are kept in memory (0: none), each brought
+    up to date from the store whenever it is used.
+    """
+    env = store_env(url, create_tables=create_tables, cache_size=cache_size)
+    store = CaseStore(env=env)
     logger.debug("opened event store at %s", url.describe())
     return store
