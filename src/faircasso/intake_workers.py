@@ -22,11 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import (
-    DatetimeAsISO,
-    DecimalAsStr,
-    JSONTranscoder,
     StoredEvent,
-    UUIDAsHex,
 )
 
 from faircasso.domain.case import Case
@@ -35,7 +31,7 @@ from faircasso.domain.errors import FaircassoError, InputFileError
 from faircasso.domain.values import Agreement
 from faircasso.formats import CaseSubmission, Rejected, reference_for_case
 from faircasso.projections.fold import ViewChanges
-from faircasso.storage.transcoding import FieldRestoringMapper, register_all
+from faircasso.storage.transcoding import FieldRestoringMapper, reading_mapper
 
 LARGE_FILE = 2 * 1024 * 1024
 """Files at least this large are opened in a worker process."""
@@ -127,11 +123,7 @@ def _mapper() -> FieldRestoringMapper:
     """The worker's mapper, made once per process."""
     mapper = _MAPPERS.get("events")
     if mapper is None:
-        transcoder = JSONTranscoder()
-        for builtin in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
-            transcoder.register(builtin)
-        register_all(transcoder)
-        mapper = _MAPPERS["events"] = FieldRestoringMapper(transcoder=transcoder)
+        mapper = _MAPPERS["events"] = reading_mapper()
     return mapper
 
 

@@ -316,7 +316,7 @@ def propose_cases(engine: Engine, entry: BankEntry) -> tuple[Proposal, ...]:
     ]
     with engine.views.connect() as conn:
         for token in tokens[:20]:
-            pattern = f'%"number": {_json_text(token)}%'
+            pattern = f'%"number":{_json_text(token)}%'
             query = select(table.c.case_id).where(
                 table.c.invoices.like(pattern, escape="\\")
             )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from faircasso.domain import case_events as ev
@@ -40,6 +40,15 @@ def _interest_json(state: InterestState) -> dict[str, Any]:
         "anchor": state.anchor.isoformat(),
         "accrued_to": state.accrued_to.isoformat(),
     }
+
+
+_ONE_DAY = timedelta(days=1)
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
+def _json(value: Any) -> str:
+    """Compact JSON with sorted keys, so equal rows are equal text."""
+    return _ENCODER.encode(value)
 
 
 def _no_loader(keys: list[str]) -> dict[str, Row]:
@@ -118,11 +127,11 @@ class ViewChanges:
             invoices = self._invoices.get(key)
             if invoices is not None:
                 listed = list(invoices.values())
-                row["invoices"] = json.dumps(listed, sort_keys=True)
+                row["invoices"] = _json(listed)
                 _recompute_totals(row, listed)
             if key in self.deadlines_changed:
                 pending = sorted(self._deadlines[key].values(), key=lambda d: d["key"])
-                row["deadlines"] = json.dumps(pending, sort_keys=True)
+                row["deadlines"] = _json(pending)
             result.append(row)
         return result
 
@@ -251,13 +260,22 @@ class ViewChanges:
 
 
 def _opened_invoice(invoice: Any, limit: date | None) -> dict[str, Any]:
+    principal = invoice.principal.cents
+    # The state ev.opening_interest_state gives, written out directly.
+    start = (invoice.due_date + _ONE_DAY).isoformat()
     return {
         "number": invoice.number,
         "invoice_date": invoice.invoice_date.isoformat(),
         "due_date": invoice.due_date.isoformat(),
-        "principal": invoice.principal.cents,
+        "principal": principal,
         "costs_open": 0,
-        "interest": _interest_json(ev.opening_interest_state(invoice)),
+        "interest": {
+            "principal": principal,
+            "capitalised": 0,
+            "unpaid": 0,
+            "anchor": start,
+            "accrued_to": start,
+        },
         "limitation_date": limit.isoformat() if limit else "",
         "time_barred": False,
     }

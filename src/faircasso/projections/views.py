@@ -31,13 +31,14 @@ from faircasso.projections.fold import Row
 from faircasso.projections.schema import CURRENT, ViewTables, meta_tables, view_tables
 from faircasso.projections.writer import Dialect, ViewWriter
 from faircasso.storage.store import CaseStore
+from faircasso.storage.transcoding import reading_mapper
 from faircasso.storage.urls import StoreURL
 
 logger = logging.getLogger(__name__)
 
 VIEWS = "views"
 MARK_EVERY = 1000
-BATCH = 1000
+BATCH = 2000
 
 
 class Views:
@@ -51,6 +52,8 @@ class Views:
         self.current_table, self.tracking_table = meta_tables(self.metadata)
         self.sql: SqlEngine = _sql_engine(url)
         self._writers: dict[int, ViewWriter] = {}
+        # The views never read rule records, so events are read without them.
+        self._mapper = reading_mapper(skip_records=True)
         self._version_sql = self.dialect.sql(
             f"SELECT version FROM {self.dialect.name(CURRENT)} WHERE name = ?"
         )
@@ -120,7 +123,7 @@ class Views:
         """The writer of ``version``, made once."""
         writer = self._writers.get(version)
         if writer is None:
-            writer = ViewWriter(self.tables(version), self.dialect, self.store.mapper)
+            writer = ViewWriter(self.tables(version), self.dialect, self._mapper)
             self._writers[version] = writer
         return writer
 
