@@ -81,16 +81,16 @@ class ViewChanges:
         to have no row yet (the events were just recorded), which spares
         looking for one.
         """
-        opened = set()
-        wanted = []
+        opened: set[str] = set()
+        wanted: dict[str, None] = {}
         for event in events:
             key = event.originator_id.hex
             if isinstance(event, ev.CaseOpened) and new_cases_are_new:
                 opened.add(key)
-            elif key not in opened and key not in self.cases and key not in wanted:
-                wanted.append(key)
+            elif key not in opened and key not in self.cases:
+                wanted[key] = None
         if wanted:
-            for key, row in self._load_cases(wanted).items():
+            for key, row in self._load_cases(list(wanted)).items():
                 self._keep(key, row)
 
     def _keep(self, key: str, row: Row) -> None:
