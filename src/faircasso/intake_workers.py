@@ -198,8 +198,9 @@ class Workers:
     def submit(self, ready: list[Ready], today: date) -> None:
         """Hand a chunk to the worker."""
         self._sent += 1
-        job = _Job(ready, today, self._virtual, self._sent * 1_000_000, self._skip,
-                   self._views)  # fmt: skip
+        job = _Job(
+            ready, today, self._virtual, self._sent * 1_000_000, self._skip, self._views
+        )
         self._pending.append(self._pool.submit(prepare, job))
 
     def ready_results(self, keep: int = 3) -> Iterator[Prepared]:

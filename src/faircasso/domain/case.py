@@ -285,10 +285,13 @@ class Case(CaseLegal, CaseMoney, Aggregate):
             )
         if self.collection_costs_on is not None:
             raise CommandNotAllowedError(
-                self.label, "charge collection costs", self.phase.value, self.step,
+                self.label,
+                "charge collection costs",
+                self.phase.value,
+                self.step,
                 reason=f"collection costs were charged on "
                 f"{self.collection_costs_on.isoformat()}; they are charged once",
-            )  # fmt: skip
+            )
         self._charge_collection_costs(on, base=self.principal_open)
 
     # -- arrangement -----------------------------------------------------------
