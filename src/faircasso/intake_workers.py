@@ -3,9 +3,9 @@
 Taking in a large file spends most of its time opening cases (checking
 them, applying the rules, making their events), turning the events into
 stored records and working out their view rows. None of that needs the
-database, so for a large file it runs in a worker process, a chunk ahead,
-while the main process reads the file and writes what the worker made, in
-the batch's one transaction. The result is the same as in one process;
+database, so for a large file it runs in two worker processes, chunks
+ahead, while the main process reads the file and writes what the workers
+made, in order, in the batch's one transaction. The result is the same as in one process;
 only the work is spread over two cores.
 """
 
@@ -182,7 +182,7 @@ def _no_rows(keys: list[str]) -> dict[str, Any]:
 
 
 class Workers:
-    """A worker process opening chunks a step ahead, results in order."""
+    """Two worker processes opening chunks ahead; results come in order."""
 
     def __init__(self, *, virtual: bool, skip: bool, views: bool) -> None:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
@@ -196,7 +196,7 @@ class Workers:
         self._sent = 0
 
     def submit(self, ready: list[Ready], today: date) -> None:
-        """Hand a chunk to the worker."""
+        """Hand a chunk to the workers."""
         self._sent += 1
         job = _Job(
             ready, today, self._virtual, self._sent * 1_000_000, self._skip, self._views
@@ -209,7 +209,7 @@ class Workers:
             yield _checked(self._pending.popleft().result())
 
     def close(self) -> None:
-        """Stop the worker; chunks not collected are dropped."""
+        """Stop the workers; chunks not collected are dropped."""
         for future in self._pending:
             future.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
