@@ -71,6 +71,15 @@ def advance(url: str, day: date, start: Any) -> int:
         return engine.advance_to(day).deadlines_fired
 
 
+def open_and_register(url: str, code: str, start: Any) -> str:
+    start.wait(WAIT_SECONDS)
+    with Engine(url, clock=VirtualClock(START)) as engine:
+        engine.register_client(
+            code, f"{code} B.V.", agreement={"handling_fee": "25.00"}
+        )
+        return engine.client(code).code
+
+
 def _run(job: Callable[..., Any], args: tuple[Any, ...], start: Any, out: Any) -> None:
     try:
         out.put(("done", job(*args, start)))
@@ -153,3 +162,13 @@ def test_two_processes_advancing_to_the_same_day_fire_each_deadline_once(
         assert names.count("CostsCharged") == 1
         assert engine.case(case_id).costs_open == Money("150.00")
     assert sum(fired) == CASES
+
+
+def test_engines_starting_at_once_on_a_new_store_create_its_tables_once(
+    url: str,
+) -> None:
+    codes = together(open_and_register, (url, "A"), (url, "B"), (url, "C"))
+
+    with Engine(url, clock=VirtualClock(START), create_tables=False) as engine:
+        found = sorted(engine.client(code).code for code in ("A", "B", "C"))
+    assert sorted(codes) == found == ["A", "B", "C"]
