@@ -5,8 +5,8 @@ them, applying the rules, making their events), turning the events into
 stored records and working out their view rows. None of that needs the
 database, so for a large file it runs in two worker processes, chunks
 ahead, while the main process reads the file and writes what the workers
-made, in order, in the batch's one transaction. The result is the same as in one process;
-only the work is spread over two cores.
+made, in order, in the batch's one transaction. The result is the same as
+in one process; only the work is spread over the cores.
 """
 
 from __future__ import annotations

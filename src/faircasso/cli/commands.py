@@ -42,9 +42,13 @@ _ENGINE_METHODS = {
 
 
 @contextmanager
-def opened(args: argparse.Namespace) -> Iterator[Engine]:
-    """The engine on the store the arguments name."""
-    engine = Engine(args.db)
+def opened(args: argparse.Namespace, *, views: str = "inline") -> Iterator[Engine]:
+    """The engine on the store the arguments name.
+
+    The projection commands pass ``views="external"``: they keep the views
+    themselves, and an engine keeping them live would catch up on opening.
+    """
+    engine = Engine(args.db, views=views)
     try:
         yield engine
     finally:

@@ -11,7 +11,7 @@ from faircasso.projections.runner import run
 
 def projections_run(args: argparse.Namespace) -> int:
     """Follow the event store and keep the views caught up, until stopped."""
-    with opened(args) as engine:
+    with opened(args, views="external") as engine:
         applied = run(engine.views, interval=args.interval, once=args.once)
         print(f"views caught up: {applied} events applied")
     return 0
@@ -19,7 +19,7 @@ def projections_run(args: argparse.Namespace) -> int:
 
 def projections_rebuild(args: argparse.Namespace) -> int:
     """Build the views anew from the first event, then switch to them."""
-    with opened(args) as engine:
+    with opened(args, views="external") as engine:
         views = engine.views
         old = views.current_version()
         new = views.rebuild()
@@ -30,7 +30,7 @@ def projections_rebuild(args: argparse.Namespace) -> int:
 
 def projections_status(args: argparse.Namespace) -> int:
     """Print the views' version, position, the newest event id and the lag."""
-    with opened(args) as engine:
+    with opened(args, views="external") as engine:
         found = progress(engine.views)
         print(f"views version  v{found.version}")
         print(f"position       {found.position}")

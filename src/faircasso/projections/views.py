@@ -18,9 +18,11 @@ position, so two writers never apply the same events.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from time import monotonic
 from typing import Any
 from uuid import UUID
 
@@ -37,6 +39,9 @@ from faircasso.storage.urls import StoreURL
 logger = logging.getLogger(__name__)
 
 VIEWS = "views"
+_RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
+RECHECK = 1.0
+"""Seconds a live writer on SQLite trusts the current version it looked up."""
 MARK_EVERY = 1000
 BATCH = 2000
 
@@ -58,6 +63,17 @@ class Views:
             f"SELECT version FROM {self.dialect.name(CURRENT)} WHERE name = ?"
         )
         self._saves = 0
+        self._version_seen: tuple[int, float] = (0, 0.0)
+        # The catch-up position this process set last, and the newest id up
+        # to which every event is known to be in the views.
+        self._mark: tuple[int, int] | None = None
+        self._applied_to: int | None = None
+        self._staged_ids: tuple[int, int] | None = None
+        tracking = self.dialect.name("fc_view_tracking")
+        self._advance_sql = (
+            f"UPDATE {tracking} SET position = ? WHERE version = ? AND position = ? "
+            "RETURNING position"
+        )
         self._rows = _RowCache()
         if create_tables and self._create():
             self.rebuild()
@@ -143,15 +159,33 @@ class Views:
         """
 
         def hook(cursor: Any, ids: Sequence[int]) -> None:
-            cursor.execute(self._version_sql, (VIEWS,))
-            version = int(cursor.fetchone()["version"])
+            version = self._live_version(cursor, ids[0])
             writer = self.writer(version)
             known = None if self.dialect.postgres else self._rows.valid_for(version)
             items = list(zip(ids, events, strict=True))
             rows = writer.apply(cursor, items, known, live=True)
             self._rows.stage(version, rows)
+            self._staged_ids = (ids[0], ids[-1])
 
         return hook
+
+    def _live_version(self, cursor: Any, first_id: int) -> int:
+        """The current version, looked up at most once a second on SQLite.
+
+        When it changed meanwhile (another process rebuilt the views), the
+        new version first gets the events written since its switch, which
+        may have gone to the old tables.
+        """
+        known, checked = self._version_seen
+        if not self.dialect.postgres and known and monotonic() - checked < RECHECK:
+            return known
+        cursor.execute(self._version_sql, (VIEWS,))
+        version = int(cursor.fetchone()["version"])
+        if known and version != known:
+            writer = self.writer(version)
+            self._apply_range(cursor, writer, writer.position(cursor), first_id - 1)
+        self._version_seen = (version, monotonic())
+        return version
 
     def flush_prepared(self, cursor: Any, changes: Any) -> None:
         """Write view changes folded elsewhere, for cases new to the views."""
@@ -165,6 +199,32 @@ class Views:
         self._saves += 1
         return self._saves >= MARK_EVERY
 
+    def advance_mark(self) -> None:
+        """Move the catch-up position past what the live updates applied.
+
+        When this process wrote every event since it last set the position
+        (SQLite numbers them without gaps, so it can tell), one conditional
+        update does it; otherwise a catch-up reads what others wrote.
+        """
+        mark, applied_to = self._mark, self._applied_to
+        if (
+            self.dialect.postgres
+            or not _RETURNING
+            or mark is None
+            or applied_to is None
+        ):
+            self.catch_up()
+            return
+        version, position = mark
+        with self._write_transaction() as cursor:
+            cursor.execute(self._advance_sql, (applied_to, version, position))
+            moved = cursor.fetchone() is not None
+        if not moved:
+            self.catch_up()
+            return
+        self._mark = (version, applied_to)
+        self._saves = 0
+
     @property
     def live_saves(self) -> int:
         """Live updates committed since the catch-up position last moved."""
@@ -173,10 +233,16 @@ class Views:
     def committed(self) -> None:
         """The transaction the last hook ran in committed."""
         self._rows.confirm()
+        staged, self._staged_ids = self._staged_ids, None
+        if staged is not None and self._applied_to is not None:
+            first, last = staged
+            contiguous = first == self._applied_to + 1
+            self._applied_to = last if contiguous else None
 
     def rolled_back(self) -> None:
         """The transaction the last hook ran in did not commit."""
         self._rows.clear()
+        self._staged_ids = None
 
     @staticmethod
     def _apply_range(cursor: Any, writer: ViewWriter, after: int, upto: int) -> None:
@@ -218,9 +284,11 @@ class Views:
         events are applied (in whole batches), for a caller that wants to
         look up between batches.
         """
-        writer = self.writer(version or self.current_version())
+        current = self.current_version()
+        writer = self.writer(version or current)
         self._saves = 0
         applied = 0
+        position = 0
         while limit is None or applied < limit:
             with self._write_transaction() as cursor:
                 position = writer.position(cursor)
@@ -231,6 +299,10 @@ class Views:
                     writer.apply(cursor, items)
                 writer.set_position(cursor, last)
             applied += read
+            position = last
+        if writer.tables.version == current and limit is None:
+            self._mark = (current, position)
+            self._applied_to = position
         if applied:
             logger.debug(
                 "views v%d caught up %d events", writer.tables.version, applied
@@ -266,6 +338,7 @@ class Views:
                 (new, VIEWS),
             )
         self._rows.clear()
+        self._version_seen = (new, monotonic())
         self._drop_before(old)
         logger.info("views rebuilt as v%d", new)
         return new
