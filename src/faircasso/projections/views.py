@@ -176,6 +176,8 @@ class Views:
         new version first gets the events written since its switch, which
         may have gone to the old tables.
         """
+        # Limitation: for up to a second after another process rebuilt the
+        # views, this process's commands reach them on its next look.
         known, checked = self._version_seen
         if not self.dialect.postgres and known and monotonic() - checked < RECHECK:
             return known
