@@ -299,7 +299,10 @@ class ViewWriter:
                 values = [row[c] for c in columns] + [row["case_id"]]
                 groups.setdefault(columns, []).append(values)
         for columns, values in groups.items():
-            cursor.executemany(self._update_sql(columns), values)
+            if len(values) == 1:
+                cursor.execute(self._update_sql(columns), values[0])
+            else:
+                cursor.executemany(self._update_sql(columns), values)
 
     def _update_sql(self, columns: tuple[str, ...]) -> str:
         sql = self._updates.get(columns)
