@@ -130,9 +130,6 @@ def _case_status(metadata: MetaData, suffix: str) -> Table:
         Column("version", Integer, nullable=False),
         Index(f"ix_{name}_client", "client_id", "phase"),
         Index(f"ix_{name}_reference", "payment_reference"),
-        # The key is the row's place in SQLite's table itself: one tree to
-        # search and to write for every update of a case.
-        sqlite_with_rowid=False,
     )
 
 
