@@ -19,8 +19,7 @@ import os
 import random
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -741,32 +740,6 @@ class Engine:
         if cache is not None:
             for aggregate in aggregates:
                 cache.put(aggregate.id, copy.deepcopy(aggregate))
-
-    @contextmanager
-    def batch(self) -> Iterator[Batch]:
-        """Collect new aggregates and save them together in one transaction."""
-        batch = Batch(self)
-        yield batch
-        batch.flush()
-
-
-class Batch:
-    """Aggregates made by one bulk operation, saved in one transaction."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self.pending: list[Any] = []
-
-    def add(self, aggregate: Any) -> None:
-        """Keep ``aggregate`` to be saved with the rest."""
-        self.pending.append(aggregate)
-
-    def flush(self) -> None:
-        """Save what was kept, all or nothing."""
-        if self.pending:
-            with using_clock(self._engine.clock):
-                self._engine._save(*self.pending)
-            self.pending = []
 
 
 _E = TypeVar(

@@ -26,8 +26,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError
-
 from faircasso.domain.client import Client, case_id_for
 from faircasso.domain.clock import VirtualClock, using_clock
 from faircasso.domain.errors import FaircassoError, InputFileError
@@ -229,7 +227,7 @@ def _run(
 ) -> IntakeResult:
     name = ", ".join(str(p) for p in paths)
     sha = file_sha256(paths)
-    before = _taken_in_before(engine, sha)
+    before = taken_in_before(engine, "cases", sha)
     if before is not None:
         logger.info("file %s taken in before; nothing changed", name)
         return IntakeResult(name, file_format, 0, 0, 0, None, before)
@@ -289,13 +287,10 @@ def _import_record(
     )
 
 
-def _taken_in_before(engine: Engine, sha: str) -> date | None:
-    try:
-        record: ImportRecord = engine.store.repository.get(import_id_for("cases", sha))
-    except AggregateNotFoundError:
-        return None
-    day: date = record.on
-    return day
+def taken_in_before(engine: Engine, kind: str, sha: str) -> date | None:
+    """The day a file of ``kind`` with this content was taken in, if ever."""
+    record: ImportRecord | None = engine.store.load(import_id_for(kind, sha))
+    return record.on if record is not None else None
 
 
 def _chunks(

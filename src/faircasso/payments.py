@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 from sqlalchemy import select
@@ -36,7 +35,7 @@ from sqlalchemy import select
 from faircasso.domain.case import Case
 from faircasso.domain.clock import using_clock
 from faircasso.domain.errors import ConcurrencyConflictError, FaircassoError
-from faircasso.domain.imports import ImportRecord, import_id_for
+from faircasso.domain.imports import ImportRecord
 from faircasso.domain.suspense import (
     CreditHeld,
     Proposal,
@@ -53,7 +52,7 @@ from faircasso.formats import (
     read_camt053,
     write_rejects,
 )
-from faircasso.intake import file_sha256
+from faircasso.intake import file_sha256, taken_in_before
 from faircasso.projections.case_status import case_by_payment_reference
 
 logger = logging.getLogger(__name__)
@@ -110,7 +109,7 @@ def import_statement(
     """Take in one statement; retried whole when a case changed meanwhile."""
     sha = file_sha256([path])
     for _ in range(attempts):
-        before = _taken_in_before(engine, sha)
+        before = taken_in_before(engine, "payments", sha)
         if before is not None:
             return PaymentsResult(str(path), taken_in_before_on=before)
         try:
@@ -118,17 +117,6 @@ def import_statement(
         except IntegrityError:
             logger.debug("statement %s met a concurrent change; retrying", path)
     raise ConcurrencyConflictError(str(path), attempts)
-
-
-def _taken_in_before(engine: Engine, sha: str) -> date | None:
-    try:
-        record: ImportRecord = engine.store.repository.get(
-            import_id_for("payments", sha)
-        )
-    except AggregateNotFoundError:
-        return None
-    day: date = record.on
-    return day
 
 
 class _Work:
@@ -251,7 +239,8 @@ def _hold(
     engine: Engine, work: _Work, entry: BankEntry, kind: str, result: PaymentsResult
 ) -> None:
     item_id = suspense_id_for(entry.entry_id)
-    if _exists(engine, item_id) or any(h.id == item_id for h in work.held):
+    held = engine.store.load(item_id) is not None
+    if held or any(h.id == item_id for h in work.held):
         result.booked_before += 1
         return
     work.held.append(
@@ -271,14 +260,6 @@ def _hold(
         )
     )
     result.held += 1
-
-
-def _exists(engine: Engine, aggregate_id: UUID) -> bool:
-    try:
-        engine.store.repository.get(aggregate_id)
-    except AggregateNotFoundError:
-        return False
-    return True
 
 
 def payment_references(entry: BankEntry) -> list[str]:

@@ -9,7 +9,6 @@ exits with status 2; nothing is written.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -209,11 +208,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OSError) as error:
         print(f"faircasso: {error}", file=sys.stderr)
         return 2
-
-
-def print_json(value: Any) -> None:
-    """Print ``value`` as indented JSON."""
-    print(json.dumps(value, indent=2, default=str, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -53,11 +53,6 @@ class InvoiceBook:
         """Interest accrued so far and not yet paid."""
         return self.interest.unpaid_interest
 
-    @property
-    def open_total(self) -> Money:
-        """Everything still owed on this invoice, as accrued so far."""
-        return self.costs_open + self.interest_open + self.principal_open
-
     def with_interest(self, state: InterestState) -> InvoiceBook:
         """This book with a new interest state."""
         return replace(self, interest=state)

@@ -585,38 +585,3 @@ class CaseClosed(_Moved):
         case.handling_fee_due = self.handling_fee_due
         case.deadlines = {}
         case.arrangement = None
-
-
-EVENT_TYPES: tuple[type[CaseEvent], ...] = (
-    CaseOpened,
-    CaseAccepted,
-    DeadlineSet,
-    DeadlineFired,
-    LetterSent,
-    TermEnded,
-    ReminderSent,
-    LimitationRenewed,
-    ClaimTimeBarred,
-    ContactRecorded,
-    DebtorAssessed,
-    CostsCharged,
-    InterestAccrued,
-    PaymentReceived,
-    PaymentReversed,
-    CreditNoteRecorded,
-    ArrangementProposed,
-    ArrangementAgreed,
-    ArrangementDeclined,
-    InstalmentMissed,
-    ArrangementDefaulted,
-    Referred,
-    ReferralEnded,
-    LegalTrackProposed,
-    LegalTrackApproved,
-    SummonsServed,
-    JudgmentObtained,
-    JudgmentServed,
-    CourtLeaveGranted,
-    AttachmentLaid,
-    CaseClosed,
-)

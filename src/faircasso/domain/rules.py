@@ -36,8 +36,6 @@ from faircasso.policies.interest import InterestKind, InterestResult, InterestSt
 from faircasso.policies.provenance import RuleApplication
 
 CostsOutcome = costs.CostsResult
-LetterTerm = letter.LetterTerm
-Allocation = allocation.Allocation
 
 
 @dataclass(frozen=True, slots=True)
